@@ -1,0 +1,157 @@
+import { MatchersV3 } from '@pact-foundation/pact';
+import type { OpenAPIV3 } from 'openapi-types';
+import { SuiteError } from '../errors';
+import { type EndpointContract, declaredResponse, firstExample } from '../spec/endpoint';
+import { escapeRegex, matcherFor } from './matchers';
+
+/** The names under which this suite's pacts are written and verified. */
+export const consumerName = 'RunSummaryConsumer';
+export const providerName = 'GraphDeviceHealthScripts';
+
+/**
+ * Provider states, written as facts about data. Each takes the script id as a
+ * parameter and a provider returns the id it really used, which Pact injects
+ * into the request path.
+ */
+export const ProviderStates = {
+  scriptExists: 'a device health script exists',
+  scriptMissing: 'no device health script has the given id',
+} as const;
+export type ProviderStateName = (typeof ProviderStates)[keyof typeof ProviderStates];
+
+/** The name of the provider-state value that holds the script id. */
+export const scriptIdParameter = 'scriptId';
+
+/**
+ * Placeholder sent as the bearer token in pacts. A verifier replaces it with a
+ * real token when it has one; the pact never holds a real token.
+ */
+export const placeholderToken = 'contract-test-placeholder-token';
+
+export type InteractionKey = 'create' | 'missingToken' | 'wrongType' | 'unknownScript';
+
+/** One interaction of the pact, in the form the consumer test and docs use. */
+export interface ContractInteraction {
+  key: InteractionKey;
+  description: string;
+  providerState: { name: ProviderStateName; params: Record<string, string> };
+  request: {
+    method: string;
+    /** Pact expression with `${scriptId}`, filled from the provider state. */
+    pathExpression: string;
+    pathExample: string;
+    sendsToken: boolean;
+    headers: Record<string, unknown>;
+    /** The body with Pact matchers, as the pact records it. */
+    body: unknown;
+    /** The body the consumer actually sends. */
+    plainBody: unknown;
+  };
+  response: {
+    status: number;
+    headers: Record<string, unknown>;
+    body: unknown;
+  };
+}
+
+/**
+ * Derives the pact's interactions from the endpoint description. Change a
+ * schema or an example in the OpenAPI and the pact follows with no hand edit.
+ */
+export function buildInteractions(endpoint: EndpointContract): ContractInteraction[] {
+  const requestExample = firstExample(endpoint.requestExamples, `the request body of ${endpoint.method} ${endpoint.pathTemplate}`);
+  const scriptId = endpoint.pathParameter.example;
+  const pathExpression = endpoint.pathTemplate.replace(`{${endpoint.pathParameter.name}}`, `\${${scriptIdParameter}}`);
+  const pathFor = (id: string): string => endpoint.pathTemplate.replace(`{${endpoint.pathParameter.name}}`, id);
+
+  const requestHeaders = (sendsToken: boolean): Record<string, unknown> => {
+    const headers: Record<string, unknown> = {
+      'Content-Type': MatchersV3.regex(mediaTypePattern(endpoint.requestMediaType), endpoint.requestMediaType),
+    };
+    if (sendsToken && endpoint.requiresBearerToken) {
+      headers.Authorization = MatchersV3.regex('^Bearer \\S+$', `Bearer ${placeholderToken}`);
+    }
+    return headers;
+  };
+
+  const request = (sendsToken: boolean, plainBody: unknown, body: unknown, id = scriptId): ContractInteraction['request'] => ({
+    method: endpoint.method,
+    pathExpression,
+    pathExample: pathFor(id),
+    sendsToken,
+    headers: requestHeaders(sendsToken),
+    body,
+    plainBody,
+  });
+
+  const existing = { name: ProviderStates.scriptExists, params: { [scriptIdParameter]: scriptId } };
+  const wrongTypeBody = withWrongType(endpoint.requestSchema, requestExample);
+  const missingScriptId = 'a1b2c3d4-0000-4000-8000-000000000000';
+
+  return [
+    {
+      key: 'create',
+      description: 'a request to create the run summary of a device health script',
+      providerState: existing,
+      request: request(true, requestExample, matcherFor(endpoint.requestSchema, requestExample, 'present')),
+      response: expectedResponse(endpoint, endpoint.successStatus),
+    },
+    {
+      key: 'missingToken',
+      description: 'a request to create a run summary without a bearer token',
+      providerState: existing,
+      request: request(false, requestExample, matcherFor(endpoint.requestSchema, requestExample, 'present')),
+      response: expectedResponse(endpoint, 401),
+    },
+    {
+      key: 'wrongType',
+      description: 'a request to create a run summary with a count sent as a string',
+      providerState: existing,
+      // The wrong-typed body is kept literal: a type matcher would hide the fault.
+      request: request(true, wrongTypeBody, wrongTypeBody),
+      response: expectedResponse(endpoint, 400),
+    },
+    {
+      key: 'unknownScript',
+      description: 'a request to create the run summary of a device health script that does not exist',
+      providerState: {
+        name: ProviderStates.scriptMissing,
+        params: { [scriptIdParameter]: missingScriptId },
+      },
+      request: request(true, requestExample, matcherFor(endpoint.requestSchema, requestExample, 'present'), missingScriptId),
+      response: expectedResponse(endpoint, 404),
+    },
+  ];
+}
+
+/** Matches a media type with any parameters after it, such as OData's. */
+export function mediaTypePattern(mediaType: string): string {
+  return `^${escapeRegex(mediaType)}(\\s*;.*)?$`;
+}
+
+function expectedResponse(endpoint: EndpointContract, status: number): ContractInteraction['response'] {
+  const declared = declaredResponse(endpoint, status);
+  const example = firstExample(declared.examples, `the ${status} response`);
+  return {
+    status,
+    headers: { 'Content-Type': MatchersV3.regex(mediaTypePattern(declared.mediaType), declared.mediaType) },
+    body: matcherFor(declared.schema, example, 'required'),
+  };
+}
+
+/**
+ * Copies the example with its first required Int32 member replaced by the
+ * string "Int32", the placeholder Microsoft's docs page shows as a value.
+ */
+function withWrongType(schema: OpenAPIV3.SchemaObject, example: unknown): Record<string, unknown> {
+  const properties = schema.properties ?? {};
+  const target = (schema.required ?? []).find((name) => (properties[name] as OpenAPIV3.SchemaObject | undefined)?.type === 'integer');
+  if (!target || typeof example !== 'object' || example === null) {
+    throw new SuiteError(
+      'openapi.request-body.no-integer',
+      'The request body schema has no required integer member to send with a wrong type',
+      'Keep at least one required Int32 count in the request body schema.',
+    );
+  }
+  return { ...(example as Record<string, unknown>), [target]: 'Int32' };
+}
