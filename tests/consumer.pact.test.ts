@@ -54,7 +54,7 @@ function interaction(key: ContractInteraction['key']): ContractInteraction {
 }
 
 function scriptIdOf(contract: ContractInteraction): string {
-  return contract.providerState.params.scriptId as string;
+  return contract.providerState.params.scriptId;
 }
 
 describe('run summary consumer', () => {
@@ -114,8 +114,8 @@ describe('run summary consumer', () => {
       copyFileSync(generatedPath, committedPath);
     }
 
-    const generated = JSON.parse(readFileSync(generatedPath, 'utf8'));
-    const committed = JSON.parse(readFileSync(committedPath, 'utf8'));
+    const generated: unknown = JSON.parse(readFileSync(generatedPath, 'utf8'));
+    const committed: unknown = JSON.parse(readFileSync(committedPath, 'utf8'));
 
     // On a difference, run `npm run pact:update` and review the diff of pacts/.
     expect(committed).toEqual(generated);

@@ -127,7 +127,7 @@ export async function main(argv: string[]): Promise<number> {
     if (!providerBaseUrl) {
       const endpoint = readEndpoint(await loadOpenApi(options.openApiPath));
       const provider = await startReferenceProvider({ endpoint });
-      stopProvider = provider.close;
+      stopProvider = () => provider.close();
       providerBaseUrl = provider.baseUrl;
       providerLabel = `the embedded reference provider (${provider.baseUrl})`;
     }

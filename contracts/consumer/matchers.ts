@@ -32,7 +32,7 @@ export function matcherFor(schema: OpenAPIV3.SchemaObject, example: unknown, kee
   }
   if (schema.type === 'array') {
     const items = (schema.items ?? {}) as OpenAPIV3.SchemaObject;
-    const first = Array.isArray(example) ? example[0] : undefined;
+    const first: unknown = Array.isArray(example) ? example[0] : undefined;
     return MatchersV3.eachLike(matcherFor(items, first, keep));
   }
   if (schema.type === 'integer') {

@@ -97,7 +97,7 @@ export async function startReferenceProvider(options: ReferenceProviderOptions):
 
     const runSummaryMatch = /^\/deviceManagement\/deviceHealthScripts\/([^/]+)\/runSummary$/.exec(relative);
     if (runSummaryMatch) {
-      const scriptId = decodeURIComponent(runSummaryMatch[1] as string);
+      const scriptId = decodeURIComponent(runSummaryMatch[1]);
       const received: ReceivedRequest = { method, path: url.pathname, headers: request.headers, body: parseJson(text), scriptId };
       const answer = method === 'POST'
         ? createRunSummary(request, text, scriptId, `${origin}${basePath}`)
@@ -113,7 +113,7 @@ export async function startReferenceProvider(options: ReferenceProviderOptions):
     }
     const scriptMatch = /^\/deviceManagement\/deviceHealthScripts\/([^/]+)$/.exec(relative);
     if (scriptMatch) {
-      const scriptId = decodeURIComponent(scriptMatch[1] as string);
+      const scriptId = decodeURIComponent(scriptMatch[1]);
       const script = scripts.get(scriptId);
       if (!script) {
         return odataError(404, 'ResourceNotFound', `No deviceHealthScript has the id '${scriptId}'.`);

@@ -57,8 +57,8 @@ export function readEndpoint(document: OpenAPIV3.Document): EndpointContract {
       'Declare the path parameter `id` with `in: path`.',
     );
   }
-  const pathParameterSchema = dereferenced(pathParameter.schema) as OpenAPIV3.SchemaObject | undefined;
-  const pathParameterExample = pathParameter.example ?? pathParameterSchema?.example;
+  const pathParameterSchema = dereferenced<OpenAPIV3.SchemaObject>(pathParameter.schema);
+  const pathParameterExample: unknown = pathParameter.example ?? pathParameterSchema?.example;
   if (typeof pathParameterExample !== 'string') {
     throw new SuiteError(
       'openapi.parameter.example-missing',
@@ -67,7 +67,7 @@ export function readEndpoint(document: OpenAPIV3.Document): EndpointContract {
     );
   }
 
-  const requestBody = dereferenced(operation.requestBody) as OpenAPIV3.RequestBodyObject | undefined;
+  const requestBody = dereferenced<OpenAPIV3.RequestBodyObject>(operation.requestBody);
   const [requestMediaType, requestContent] = Object.entries(requestBody?.content ?? {})[0] ?? [];
   if (!requestMediaType || !requestContent?.schema) {
     throw new SuiteError(
@@ -98,7 +98,7 @@ export function readEndpoint(document: OpenAPIV3.Document): EndpointContract {
   const schemes = document.components?.securitySchemes ?? {};
   const requiresBearerToken = security.some((requirement) =>
     Object.keys(requirement).some((name) => {
-      const scheme = dereferenced(schemes[name]) as OpenAPIV3.SecuritySchemeObject | undefined;
+      const scheme = dereferenced<OpenAPIV3.SecuritySchemeObject>(schemes[name]);
       return scheme?.type === 'http' && scheme.scheme.toLowerCase() === 'bearer';
     }),
   );
@@ -145,7 +145,7 @@ export function firstExample(examples: Record<string, unknown>, owner: string): 
       `Add an entry under \`examples\` of ${owner}; pacts take their values from it.`,
     );
   }
-  return examples[names[0] as string];
+  return examples[names[0]];
 }
 
 function readResponse(status: number, response: OpenAPIV3.ResponseObject): DeclaredResponse {
@@ -155,7 +155,7 @@ function readResponse(status: number, response: OpenAPIV3.ResponseObject): Decla
     const header = dereferenced(headerOrRef) as OpenAPIV3.HeaderObject;
     headers[name] = {
       required: header.required === true,
-      schema: (dereferenced(header.schema) as OpenAPIV3.SchemaObject | undefined) ?? { type: 'string' },
+      schema: dereferenced<OpenAPIV3.SchemaObject>(header.schema) ?? { type: 'string' },
     };
   }
   return {
@@ -191,9 +191,9 @@ function dereferenced<T>(value: T | OpenAPIV3.ReferenceObject | undefined): T | 
   if (value && typeof value === 'object' && '$ref' in value) {
     throw new SuiteError(
       'openapi.reference.unresolved',
-      `Unresolved reference ${(value as OpenAPIV3.ReferenceObject).$ref}`,
+      `Unresolved reference ${(value).$ref}`,
       'Load the document with loadOpenApi(), which dereferences it.',
     );
   }
-  return value as T | undefined;
+  return value;
 }

@@ -31,7 +31,7 @@ export function showValue(value: unknown, maxLength = 160): string {
   } else if (typeof value === 'string') {
     text = JSON.stringify(value);
   } else {
-    text = JSON.stringify(value) ?? String(value);
+    text = JSON.stringify(value) ?? typeof value;
   }
   return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
 }

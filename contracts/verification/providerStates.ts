@@ -77,7 +77,8 @@ export function graphStateHandlers(options: GraphStateOptions): ProviderStateHan
         return { [scriptIdParameter]: current.scriptId };
       }
       if (state === ProviderStates.scriptMissing) {
-        const scriptId = String(params[scriptIdParameter] ?? '');
+        const requested = params[scriptIdParameter];
+        const scriptId = typeof requested === 'string' ? requested : '';
         const url = `${collectionUrl}/${encodeURIComponent(scriptId)}`;
         const response = await sendSetupRequest('GET', url, options);
         rejectCredentials(response.status, 'GET', url);

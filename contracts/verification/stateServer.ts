@@ -49,7 +49,7 @@ export async function startStateServer(
     }
     const event: StateEvent = {
       action: call.action === 'teardown' ? 'teardown' : 'setup',
-      state: String(call.state ?? ''),
+      state: typeof call.state === 'string' ? call.state : '',
       params: (call.params as Record<string, unknown> | undefined) ?? {},
     };
     try {
@@ -108,6 +108,6 @@ export function forwardingStateHandlers(setupUrl: string, timeoutMs: number): Pr
     teardown: async (state, params) => {
       await call('teardown', state, params);
     },
-    cleanUp: async () => [],
+    cleanUp: () => Promise.resolve([]),
   };
 }

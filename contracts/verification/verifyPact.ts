@@ -336,6 +336,6 @@ function pactFindings(description: string, mismatch: { type: string; message?: s
 }
 
 function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
+   
   return text.replace(/\u001b\[[0-9;]*m/g, '');
 }
