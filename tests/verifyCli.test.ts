@@ -1,0 +1,103 @@
+// The main job as a provider team runs it: `npm run verify`. Each case where
+// the run cannot happen must exit 2 with one message that names the value at
+// fault and what to do, never a stack trace.
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { type CliRun, runCli } from './support/cli';
+
+const verifyScript = 'contracts/cli/verify.ts';
+const workDirectory = mkdtempSync(path.join(os.tmpdir(), 'verify-cli-'));
+
+afterAll(() => {
+  rmSync(workDirectory, { recursive: true, force: true });
+});
+
+function writeTemp(name: string, content: string): string {
+  const filePath = path.join(workDirectory, name);
+  writeFileSync(filePath, content);
+  return filePath;
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+function expectCouldNotRun(run: CliRun, code: string, value: string): void {
+  expect(run.exitCode).toBe(2);
+  expect(run.stderr).toContain(`error ${code}`);
+  expect(run.stderr).toContain(value);
+  expect(run.stderr).toContain('what to do:');
+  expect(run.stderr).not.toMatch(/^\s+at /m);
+}
+
+describe('npm run verify', () => {
+  it('passes against the embedded provider and lists each interaction', async () => {
+    const run = await runCli(verifyScript, []);
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout.match(/^ {2}PASS {2}/gm)).toHaveLength(4);
+    expect(run.stdout).toContain('PASS  a request to create the run summary of a device health script\n');
+    expect(run.stdout).toContain('PASS  a request to create a run summary without a bearer token');
+    expect(run.stdout).toMatch(/Summary: 4 passed, 0 failed/);
+  });
+
+  it('exits 2 when the pact file is missing', async () => {
+    const missing = path.join(workDirectory, 'absent.json');
+
+    const run = await runCli(verifyScript, ['--pact', missing]);
+
+    expectCouldNotRun(run, 'pact.not-found', missing);
+  });
+
+  it('exits 2 when the pact file is not JSON', async () => {
+    const broken = writeTemp('broken.json', '{"consumer": ');
+
+    const run = await runCli(verifyScript, ['--pact', broken]);
+
+    expectCouldNotRun(run, 'pact.invalid-json', broken);
+  });
+
+  it('exits 2 when the pact file lacks its provider', async () => {
+    const partial = writeTemp('partial.json', JSON.stringify({ consumer: { name: 'RunSummaryConsumer' }, interactions: [] }));
+
+    const run = await runCli(verifyScript, ['--pact', partial]);
+
+    expectCouldNotRun(run, 'pact.invalid', 'provider.name');
+  });
+
+  it('exits 2 when the OpenAPI document is missing', async () => {
+    const missing = path.join(workDirectory, 'absent.yaml');
+
+    const run = await runCli(verifyScript, ['--openapi', missing]);
+
+    expectCouldNotRun(run, 'openapi.not-found', missing);
+  });
+
+  it('exits 2 when the OpenAPI document is invalid', async () => {
+    const invalid = writeTemp('invalid.yaml', 'openapi: 3.0.3\npaths: {}\n');
+
+    const run = await runCli(verifyScript, ['--openapi', invalid]);
+
+    expectCouldNotRun(run, 'openapi.invalid', invalid);
+  });
+
+  it('exits 2 when the provider is unreachable', async () => {
+    const baseUrl = `http://127.0.0.1:${await closedPort()}/beta`;
+
+    const run = await runCli(verifyScript, ['--provider-base-url', baseUrl]);
+
+    expectCouldNotRun(run, 'provider.unreachable', baseUrl);
+  });
+
+  it('exits 2 for an unknown option', async () => {
+    const run = await runCli(verifyScript, ['--no-such-option']);
+
+    expectCouldNotRun(run, 'cli.invalid-option', '--no-such-option');
+  });
+});
