@@ -1,7 +1,7 @@
 /**
  * One way a provider broke the contract. `code` is stable and dotted, so CI
- * scripts and the fault catalog can match on it; `location` is a JSON path
- * into the response (or `status`, `header.<name>`, `state.<name>`).
+ * scripts and the fault catalog can match on it. `location` is a JSON path
+ * into the response, or `status`, `header.<name>` or `state.<name>`.
  */
 export interface Finding {
   code: string;
@@ -9,7 +9,7 @@ export interface Finding {
   location: string;
   expected: string;
   actual: string;
-  /** Who found it: Pact's verifier, the OpenAPI schema check, or the set-up of a provider state. */
+  /** The check that produced the finding: Pact's verifier, the OpenAPI schema check, or a provider state's set-up. */
   source: 'pact' | 'schema' | 'state';
 }
 

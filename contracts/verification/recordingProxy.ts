@@ -3,12 +3,12 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Redactor } from './redact';
 
-/** One request the verifier sent and what the provider answered, secrets removed. */
+/** One request the verifier sent and the provider's response, secrets removed. */
 export interface RecordedExchange {
   sequence: number;
   request: { method: string; path: string; sentToken: boolean };
   response?: { status: number; headers: Record<string, string>; bodyText: string };
-  /** Set when no answer came back: a timeout or a connection error. */
+  /** Set when no response came back: a timeout or a connection error. */
   error?: string;
 }
 
@@ -95,7 +95,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
         },
       );
       request.on('timeout', () => {
-        request.destroy(new Error(`no answer within ${options.timeoutMs} ms`));
+        request.destroy(new Error(`no response within ${options.timeoutMs} ms`));
       });
       request.on('error', (error: NodeJS.ErrnoException) => {
         exchange.error = options.redactor.redact(`${error.code ? `${error.code}: ` : ''}${error.message}`);

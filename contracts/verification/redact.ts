@@ -4,8 +4,8 @@ export const redactedMarker = '[redacted]';
 /**
  * Removes secrets from text before it reaches the console, a report or an
  * error message. Known secrets are replaced wherever they appear, including
- * inside a provider's echoed body; any bearer credential of 16 or more characters is replaced too, so
- * a token the suite never saw (one a provider invented) is not printed either.
+ * inside a provider's echoed body. Any bearer credential of 16 or more
+ * characters is replaced too, so a token the suite never saw is hidden as well.
  */
 export class Redactor {
   private readonly secrets = new Set<string>();

@@ -21,7 +21,7 @@ export interface RunningStateServer {
 /**
  * Serves Pact's state-change protocol on loopback: the verifier posts
  * `{state, params, action}` before and after each interaction. A failing
- * handler answers 500, so Pact fails the interaction instead of sending the
+ * handler returns 500, so Pact fails the interaction instead of sending the
  * request against a provider that was never set up.
  */
 export async function startStateServer(
