@@ -1,4 +1,11 @@
 import type { Config } from 'jest';
+import { createRequire } from 'node:module';
+
+// Jest requires reporters with plain require, without a TypeScript transform,
+// so tsx's hook lets it load the summary reporter written in TypeScript. The
+// tsconfig's module resolution cannot see tsx's subpath exports, hence the cast.
+const tsx = createRequire(__filename)('tsx/cjs/api') as { register: () => unknown };
+tsx.register();
 
 // Pact sends usage data unless told not to, and these machines have no network.
 process.env.PACT_DO_NOT_TRACK = 'true';
@@ -12,6 +19,13 @@ const config: Config = {
   },
   setupFiles: ['<rootDir>/tests/support/environment.ts'],
   testTimeout: 60_000,
+  // The JUnit XML and the JSON summary under reports/ are what a pipeline
+  // uploads and gates on; the default reporter stays for people.
+  reporters: [
+    'default',
+    ['jest-junit', { outputDirectory: '<rootDir>/reports', outputName: 'jest-junit.xml', suiteNameTemplate: '{filepath}', addFileAttribute: 'true' }],
+    ['<rootDir>/contracts/reports/jestSummaryReporter.ts', { outputFile: 'reports/jest-summary.json' }],
+  ],
 };
 
 export default config;

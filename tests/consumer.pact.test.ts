@@ -95,6 +95,18 @@ describe('run summary consumer', () => {
     });
   });
 
+  it('reports 400 for a member the schema does not define', async () => {
+    const contract = interaction('unknownMember');
+
+    await pactFor(contract).executeTest(async (mockServer) => {
+      const client = new RunSummaryClient({ baseUrl: mockServer.url, getToken: () => placeholderToken });
+      const failure = await client.createRunSummary(scriptIdOf(contract), contract.request.plainBody as Record<string, unknown>).catch((error: unknown) => error);
+
+      expect(failure).toBeInstanceOf(GraphApiError);
+      expect((failure as GraphApiError).status).toBe(400);
+    });
+  });
+
   it('reports 404 for an unknown script id', async () => {
     const contract = interaction('unknownScript');
 

@@ -83,14 +83,16 @@ describe('interactions derived from the OpenAPI', () => {
     expect(Object.keys(body.value)).not.toContain('issueReoccurredDeviceCount');
   });
 
-  it('turn an Int32 count into an integer matcher', async () => {
+  it('turn schema types into matchers', async () => {
     const interactions = await interactionsFrom(committedYaml, 'committed.yaml');
 
     const create = interactions.find((interaction) => interaction.key === 'create');
     const value = (create?.response.body as { value: Record<string, { 'pact:matcher:type'?: string }> }).value;
+    const requestBody = create?.request.body as Record<string, { 'pact:matcher:type'?: string; regex?: string }>;
     expect(value.issueDetectedDeviceCount?.['pact:matcher:type']).toBe('integer');
-    expect(value.lastScriptRunDateTime?.['pact:matcher:type']).toBe('regex');
     expect(value.id?.['pact:matcher:type']).toBe('type');
+    expect(requestBody.lastScriptRunDateTime?.['pact:matcher:type']).toBe('regex');
+    expect(requestBody.lastScriptRunDateTime?.regex).toContain('[0-9]{1,7}');
   });
 
   it('drop a member from the pact when the schema stops requiring it', async () => {
@@ -103,6 +105,24 @@ describe('interactions derived from the OpenAPI', () => {
     const body = MatchersV3.reify(create?.response.body) as { value: Record<string, unknown> };
     expect(Object.keys(body.value)).not.toContain('remediationSkippedDeviceCount');
     expect(Object.keys(body.value)).toContain('remediationScriptErrorDeviceCount');
+  });
+
+  it('send a misspelled member in the unknown-member request', async () => {
+    const interactions = await interactionsFrom(committedYaml, 'committed-3.yaml');
+
+    const unknownMember = interactions.find((interaction) => interaction.key === 'unknownMember');
+    const members = Object.keys(unknownMember?.request.plainBody as Record<string, unknown>);
+    expect(members).toContain('detectionScriptErrorDeviceCounts');
+    expect(unknownMember?.response.status).toBe(400);
+  });
+
+  it('leave the nullable date out of the response matchers', async () => {
+    const interactions = await interactionsFrom(committedYaml, 'committed-4.yaml');
+
+    const create = interactions.find((interaction) => interaction.key === 'create');
+    const value = (create?.response.body as { value: Record<string, unknown> }).value;
+    expect(Object.keys(value)).not.toContain('lastScriptRunDateTime');
+    expect(Object.keys(value)).toContain('issueDetectedDeviceCount');
   });
 
   it('send the docs placeholder "Int32" in the wrong-type request', async () => {
@@ -120,10 +140,10 @@ describe('committed pact', () => {
     interactions: { description: string; providerStates: { name: string }[]; request: { headers: Record<string, string[]>; generators?: { path?: { type: string } } }; response: { status: number; body: { content: Record<string, unknown> } } }[];
   };
 
-  it('holds the 201, 401, 400 and 404 interactions', () => {
+  it('holds the 201, 401, two 400 and 404 interactions', () => {
     const statuses = pact.interactions.map((interaction) => interaction.response.status).sort();
 
-    expect(statuses).toEqual([201, 400, 401, 404]);
+    expect(statuses).toEqual([201, 400, 400, 401, 404]);
   });
 
   it('sends Authorization and Content-Type on the create request', () => {

@@ -31,7 +31,7 @@ describe('verification against the reference provider', () => {
   it('passes every interaction of the committed pact', async () => {
     const { report, provider } = await verifyAgainst();
 
-    expect(report.interactions).toHaveLength(4);
+    expect(report.interactions).toHaveLength(5);
     expect(report.interactions.filter((result) => !result.passed)).toEqual([]);
     expect(report.passed).toBe(true);
     expect(provider.scriptIds()).toEqual([]);

@@ -41,10 +41,10 @@ describe('npm run verify', () => {
     const run = await runCli(verifyScript, []);
 
     expect(run.exitCode).toBe(0);
-    expect(run.stdout.match(/^ {2}PASS {2}/gm)).toHaveLength(4);
+    expect(run.stdout.match(/^ {2}PASS {2}/gm)).toHaveLength(5);
     expect(run.stdout).toContain('PASS  a request to create the run summary of a device health script\n');
     expect(run.stdout).toContain('PASS  a request to create a run summary without a bearer token');
-    expect(run.stdout).toMatch(/Summary: 4 passed, 0 failed/);
+    expect(run.stdout).toMatch(/Summary: 5 passed, 0 failed/);
   });
 
   it('exits 2 when the pact file is missing', async () => {

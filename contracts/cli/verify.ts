@@ -8,9 +8,16 @@ import { ExitCode, SuiteError, messageOf } from '../errors';
 import { startReferenceProvider } from '../provider/referenceProvider';
 import { readEndpoint } from '../spec/endpoint';
 import { loadOpenApi } from '../spec/loadOpenApi';
-import { formatFinding } from '../verification/findings';
+import { writeReports } from '../reports/writeReports';
+import { brokerSourceFromEnvironment } from '../broker/brokerSource';
+import { pactFilePath } from '../consumer/pactFiles';
+import { type TokenSource, acquireToken, describeTokenSource, graphScope, readTokenSource, secretsOf } from '../verification/credentials';
+import { type Finding, formatFinding } from '../verification/findings';
+import { readPactFile } from '../verification/pactFile';
+import { describeFixture, plannedStateCalls } from '../verification/providerStates';
 import { Redactor } from '../verification/redact';
-import { type VerificationReport, verifyPact } from '../verification/verifyPact';
+import { assertHostAllowed, isLoopbackHost } from '../verification/setupHttp';
+import { type InteractionResult, type VerificationReport, verifyPact } from '../verification/verifyPact';
 
 const usage = `Usage: npm run verify -- [options]
 
@@ -23,12 +30,26 @@ Options:
   --provider-states-setup-url URL  the provider's own Pact state-change endpoint
   --pact FILE                      pact file (default: pacts/RunSummaryConsumer-GraphDeviceHealthScripts.json)
   --openapi FILE                   OpenAPI document (default: openapi/runSummary.openapi.yaml)
-  --timeout MS                     timeout of each call in milliseconds (default: 30000)
+  --allow-host HOST                accept a provider host that is not loopback; repeat for more hosts.
+                                   Without it only localhost, 127.0.0.0/8 and ::1 are accepted
+  --dry-run                        print the calls a run would make, then stop without making any
+  --timeout MS                     timeout of each call in milliseconds, the token request
+                                   included (default: 30000)
+  --report-dir DIR                 where to write verification.junit.xml and
+                                   verification-summary.json (default: reports)
   --verbose                        also print Pact's own report, secrets removed
   --help                           print this text
 
 Environment:
+  PROVIDER_BASE_URL                service root, used when --provider-base-url is absent
   GRAPH_ACCESS_TOKEN               bearer token for a deployed provider (never printed)
+  AZURE_TENANT_ID, AZURE_CLIENT_ID with AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH
+                                   client credentials for an app-only token (scope ${graphScope}),
+                                   used when GRAPH_ACCESS_TOKEN is unset
+  AZURE_AUTHORITY_HOST             token authority (default: https://login.microsoftonline.com)
+  NODE_EXTRA_CA_CERTS              PEM file of an extra CA to trust, such as a staging proxy's
+  PACT_BROKER_BASE_URL             verify the pacts a Pact Broker selects instead of --pact;
+                                   the README lists the other PACT_* settings
 
 Exit codes: 0 all interactions passed, 1 a contract failure, 2 the run could
 not happen, 3 credentials rejected, 130 interrupted.`;
@@ -40,6 +61,9 @@ interface CliOptions {
   openApiPath?: string;
   timeoutMs: number;
   verbose: boolean;
+  reportDir: string;
+  allowedHosts: string[];
+  dryRun: boolean;
 }
 
 function parseOptions(argv: string[]): CliOptions | 'help' {
@@ -54,6 +78,9 @@ function parseOptions(argv: string[]): CliOptions | 'help' {
         openapi: { type: 'string' },
         timeout: { type: 'string' },
         verbose: { type: 'boolean', default: false },
+        'report-dir': { type: 'string' },
+        'allow-host': { type: 'string', multiple: true },
+        'dry-run': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -78,12 +105,142 @@ function parseOptions(argv: string[]): CliOptions | 'help' {
     openApiPath: values.openapi,
     timeoutMs,
     verbose: values.verbose ?? false,
+    reportDir: values['report-dir'] ?? 'reports',
+    allowedHosts: parseAllowedHosts(values['allow-host'] ?? []),
+    dryRun: values['dry-run'] ?? false,
   };
 }
 
-function printReport(report: VerificationReport, verbose: boolean, redactor: Redactor): void {
+function parseAllowedHosts(entries: string[]): string[] {
+  return entries.map((entry) => {
+    const host = entry.trim();
+    // A bare host name, so "https://host/beta" or "host:443" cannot widen or blur what is allowed.
+    if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+|[0-9a-f:]+)$/i.test(host)) {
+      throw new SuiteError('cli.invalid-option', `--allow-host takes a host name without scheme, port or path, not ${JSON.stringify(entry)}`, 'Pass, for example, --allow-host graph.microsoft.com.');
+    }
+    return host.toLowerCase();
+  });
+}
+
+/**
+ * Checks the provider URLs before any call: valid http(s) URLs, hosts that
+ * are loopback or allowed, https for any host that is not loopback, and TLS
+ * verification left on.
+ */
+function checkProviderUrls(options: CliOptions, providerBaseUrl: string): void {
+  if (process.env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
+    throw new SuiteError(
+      'tls.verification-off',
+      'NODE_TLS_REJECT_UNAUTHORIZED=0 would turn off TLS certificate checks for the provider and the token endpoint',
+      'Unset NODE_TLS_REJECT_UNAUTHORIZED and give the CA that signed the provider certificate through NODE_EXTRA_CA_CERTS=/path/to/ca.pem.',
+    );
+  }
+  const urls: [string, string][] = [['--provider-base-url', providerBaseUrl]];
+  if (options.providerStatesSetupUrl) {
+    urls.push(['--provider-states-setup-url', options.providerStatesSetupUrl]);
+  }
+  for (const [optionName, text] of urls) {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      throw new SuiteError('provider.url.invalid', `${optionName} ${JSON.stringify(text)} is not a valid URL`, 'Pass an absolute URL such as https://graph.microsoft.com/beta.');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new SuiteError('provider.url.invalid', `${optionName} ${text} uses ${url.protocol}, not http or https`, 'Pass an https:// URL (http:// only for loopback hosts).');
+    }
+    assertHostAllowed(url, options.allowedHosts, optionName);
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+      throw new SuiteError('provider.url.insecure', `${optionName} ${url.origin} uses plain http for a host that is not loopback, so the token would travel unencrypted`, 'Use https:// for that host.');
+    }
+  }
+}
+
+/** Prints the calls a run would make, in order, without making any. */
+function printPlan(options: CliOptions, providerBaseUrl: string, source: TokenSource | undefined): void {
+  const base = providerBaseUrl.replace(/\/+$/, '');
+  const tokenText = source && source.kind !== 'none' ? `Bearer <token from ${source.kind === 'access-token' ? 'GRAPH_ACCESS_TOKEN' : 'the token endpoint'}>` : 'Bearer <placeholder from the pact>';
+  console.log('Dry run: no call is made. A run would make these calls, in this order:');
+  if (source && (source.kind === 'client-secret' || source.kind === 'client-certificate')) {
+    console.log(`  token      GET  ${source.authorityHost}/${source.tenantId}/v2.0/.well-known/openid-configuration`);
+    console.log(`  token      POST ${source.tokenEndpoint}  (client credentials, scope ${graphScope})`);
+  }
+  console.log(`  check      HEAD ${base}  (is the provider reachable)`);
+
+  const broker = brokerSourceFromEnvironment(process.env);
+  if (broker) {
+    console.log(`  The interactions come from the Pact Broker ${broker.pactBrokerUrl}, so they are known only when a run fetches them.`);
+    return;
+  }
+  const pact = readPactFile(options.pactPath ?? pactFilePath());
+  pact.interactions.forEach((interaction, index) => {
+    const headers = interaction.request.headers ?? {};
+    const sendsToken = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+    const generators = (interaction.request as { generators?: { path?: { expression?: unknown } } }).generators;
+    const pathExpression = typeof generators?.path?.expression === 'string' ? generators.path.expression.replace(/\$\{(\w+)\}/g, '{$1}') : interaction.request.path;
+    const states = interaction.providerStates ?? [];
+    const calls = states.flatMap((state) =>
+      options.providerStatesSetupUrl
+        ? [
+            { phase: 'set-up', method: 'POST', url: options.providerStatesSetupUrl, purpose: `state '${state.name}', action setup` },
+            { phase: 'tear-down', method: 'POST', url: options.providerStatesSetupUrl, purpose: `state '${state.name}', action teardown` },
+          ]
+        : plannedStateCalls(base, state.name, state.params ?? {}),
+    );
+
+    console.log(`  ${index + 1}. ${interaction.description}`);
+    for (const call of calls.filter((entry) => entry.phase === 'set-up')) {
+      console.log(`     set-up     ${call.method} ${call.url}  (${call.purpose})`);
+    }
+    console.log(`     verified   ${interaction.request.method} ${base}${pathExpression}  (${sendsToken ? `Authorization: ${tokenText}` : 'no Authorization header'}; never retried)`);
+    for (const call of calls.filter((entry) => entry.phase === 'tear-down')) {
+      console.log(`     tear-down  ${call.method} ${call.url}  (${call.purpose})`);
+    }
+  });
+  if (!options.providerStatesSetupUrl) {
+    console.log(`  clean-up   DELETE ${base}/deviceManagement/deviceHealthScripts/{scriptId} for any fixture still present at the end`);
+  }
+}
+
+// A set-up that failed, or a verified request that got no answer, says
+// nothing about the contract; Pact's own findings for it are consequences.
+function isRunProblem(finding: Finding): boolean {
+  return finding.source === 'state' || finding.code === 'provider.request.failed';
+}
+
+/** PASS, FAIL (the provider broke the contract) or ERROR (it could not be verified: set-up, network or timeout). */
+function verdictOf(result: InteractionResult): 'PASS' | 'FAIL' | 'ERROR' {
+  if (result.passed) {
+    return 'PASS';
+  }
+  return result.findings.some(isRunProblem) ? 'ERROR' : 'FAIL';
+}
+
+function exitCodeOf(report: VerificationReport): number {
+  if (report.credentialsProblem) {
+    return ExitCode.credentialsRejected;
+  }
+  if (report.passed) {
+    return ExitCode.passed;
+  }
+  const verdicts = report.interactions.filter((result) => !result.pending).map(verdictOf);
+  return verdicts.includes('FAIL') || !verdicts.includes('ERROR') ? ExitCode.contractFailed : ExitCode.couldNotRun;
+}
+
+function printFixturesLeft(descriptions: string[], print: (line: string) => void): void {
+  if (descriptions.length === 0) {
+    print('\nNo fixture left on the provider.');
+    return;
+  }
+  print('\nFixtures that could not be deleted (remove them by hand):');
+  for (const description of descriptions) {
+    print(`  ${description}`);
+  }
+}
+
+function printReport(report: VerificationReport, verbose: boolean, redactor: Redactor, usesGraphStates: boolean): void {
   for (const result of report.interactions) {
-    console.log(`  ${result.passed ? 'PASS' : 'FAIL'}  ${result.description}`);
+    console.log(`  ${verdictOf(result).padEnd(5)} ${result.description}`);
     for (const finding of result.findings) {
       console.log(`        ${formatFinding(finding)}`);
     }
@@ -91,26 +248,34 @@ function printReport(report: VerificationReport, verbose: boolean, redactor: Red
   if (verbose) {
     console.log('\nPact verifier output:\n' + redactor.redact(report.verifierOutput));
   }
-  const failed = report.interactions.filter((result) => !result.passed).length;
-  const passed = report.interactions.length - failed;
-  console.log(`\nSummary: ${passed} passed, ${failed} failed, ${report.interactions.length} interactions, ${(report.durationMs / 1000).toFixed(1)} s`);
-  if (report.credentialsProblem) {
-    console.log(`\ncredentials problem ${report.credentialsProblem.code}: ${report.credentialsProblem.message}\n  what to do: ${report.credentialsProblem.hint}`);
+  const verdicts = report.interactions.map(verdictOf);
+  const count = (verdict: string): number => verdicts.filter((entry) => entry === verdict).length;
+  console.log(
+    `\nSummary: ${count('PASS')} passed, ${count('FAIL')} failed, ${count('ERROR')} not verified (set-up or network), ${report.interactions.length} interactions, ${(report.durationMs / 1000).toFixed(1)} s`,
+  );
+  if (count('ERROR') > 0 && !report.credentialsProblem) {
+    console.log(`\nNot a contract failure: ${count('ERROR')} interaction(s) could not be verified, because a set-up call failed or the verified request got no answer (see ERROR above).`);
   }
-  if (report.fixturesLeft.length > 0) {
-    console.log('\nFixtures that could not be deleted (remove them by hand):');
-    for (const fixture of report.fixturesLeft) {
-      console.log(`  deviceHealthScript ${fixture.scriptId} (${fixture.displayName})`);
-    }
+  if (report.credentialsProblem) {
+    console.log(
+      `\nNot a contract failure: the credentials were rejected during set-up.\nerror ${report.credentialsProblem.code}: ${report.credentialsProblem.message}\n  what to do: ${report.credentialsProblem.hint}`,
+    );
+  }
+  if (usesGraphStates || report.fixturesLeft.length > 0) {
+    printFixturesLeft(report.fixturesLeft.map(describeFixture), (line) => console.log(line));
   }
 }
 
 export async function main(argv: string[]): Promise<number> {
   const redactor = new Redactor();
-  const token = process.env.GRAPH_ACCESS_TOKEN || undefined;
-  redactor.add(token);
+  secretsOf(process.env).forEach((secret) => redactor.add(secret));
+  let token = process.env.GRAPH_ACCESS_TOKEN || undefined;
   const controller = new AbortController();
-  const interrupt = (): void => controller.abort();
+  // The handlers are registered once, so a second Ctrl-C ends the process at once.
+  const interrupt = (): void => {
+    console.error('\nInterrupted: stopping the verifier and deleting fixtures. Press Ctrl-C again to stop at once and leave them.');
+    controller.abort();
+  };
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
 
@@ -124,7 +289,20 @@ export async function main(argv: string[]): Promise<number> {
 
     let providerBaseUrl = options.providerBaseUrl;
     let providerLabel = providerBaseUrl ?? '';
-    if (!providerBaseUrl) {
+    if (providerBaseUrl) {
+      checkProviderUrls(options, providerBaseUrl);
+      const source = readTokenSource(process.env);
+      if (options.dryRun) {
+        printPlan(options, providerBaseUrl, source);
+        return ExitCode.passed;
+      }
+      console.log(`Token: ${describeTokenSource(source)}`);
+      token = await acquireToken(source, process.env, { timeoutMs: options.timeoutMs, signal: controller.signal });
+      redactor.add(token);
+    } else if (options.dryRun) {
+      printPlan(options, 'http://127.0.0.1:<port of the embedded provider>', undefined);
+      return ExitCode.passed;
+    } else {
       const endpoint = readEndpoint(await loadOpenApi(options.openApiPath));
       const provider = await startReferenceProvider({ endpoint });
       stopProvider = () => provider.close();
@@ -132,7 +310,8 @@ export async function main(argv: string[]): Promise<number> {
       providerLabel = `the embedded reference provider (${provider.baseUrl})`;
     }
 
-    console.log(`Verifying ${options.pactPath ?? 'pacts/'} against ${providerLabel}`);
+    const broker = brokerSourceFromEnvironment(process.env);
+    console.log(`Verifying ${broker ? `the pacts from ${broker.pactBrokerUrl}` : options.pactPath ?? 'pacts/'} against ${providerLabel}`);
     const report = await verifyPact({
       providerBaseUrl,
       pactPath: options.pactPath,
@@ -142,17 +321,18 @@ export async function main(argv: string[]): Promise<number> {
       timeoutMs: options.timeoutMs,
       redactor,
       signal: controller.signal,
+      onSetupRetry: (message) => console.error(redactor.redact(message)),
+      broker,
     });
-    printReport(report, options.verbose, redactor);
-    if (report.credentialsProblem) {
-      return ExitCode.credentialsRejected;
-    }
-    return report.passed ? ExitCode.passed : ExitCode.contractFailed;
+    printReport(report, options.verbose, redactor, !options.providerStatesSetupUrl);
+    const written = writeReports(report, options.reportDir, redactor);
+    console.log(`Reports: ${written.junitPath}, ${written.summaryPath}`);
+    return exitCodeOf(report);
   } catch (error) {
     if (error instanceof SuiteError) {
       console.error(redactor.redact(error.describe()));
-      if (error.fixturesLeft.length > 0) {
-        console.error(`Fixtures that could not be deleted (remove them by hand):\n  ${error.fixturesLeft.join('\n  ')}`);
+      if (error.code === 'run.interrupted' || error.fixturesLeft.length > 0) {
+        printFixturesLeft(error.fixturesLeft, (line) => console.error(redactor.redact(line)));
       }
       return error.exitCode;
     }
@@ -166,7 +346,6 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
+  // Exits explicitly: after an interrupt, a provider that never answers would hold the proxy's connection open.
+  void main(process.argv.slice(2)).then((code) => process.exit(code));
 }

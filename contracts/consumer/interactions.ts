@@ -28,7 +28,7 @@ export const scriptIdParameter = 'scriptId';
  */
 export const placeholderToken = 'contract-test-placeholder-token';
 
-export type InteractionKey = 'create' | 'missingToken' | 'wrongType' | 'unknownScript';
+export type InteractionKey = 'create' | 'missingToken' | 'wrongType' | 'unknownMember' | 'unknownScript';
 
 /** One interaction of the pact, in the form the consumer test and docs use. */
 export interface ContractInteraction {
@@ -86,6 +86,7 @@ export function buildInteractions(endpoint: EndpointContract): ContractInteracti
 
   const existing = { name: ProviderStates.scriptExists, params: { [scriptIdParameter]: scriptId } };
   const wrongTypeBody = withWrongType(endpoint.requestSchema, requestExample);
+  const unknownMemberBody = withUnknownMember(endpoint.requestSchema, requestExample);
   const missingScriptId = 'a1b2c3d4-0000-4000-8000-000000000000';
 
   return [
@@ -109,6 +110,14 @@ export function buildInteractions(endpoint: EndpointContract): ContractInteracti
       providerState: existing,
       // The wrong-typed body is kept literal: a type matcher would hide the fault.
       request: request(true, wrongTypeBody, wrongTypeBody),
+      response: expectedResponse(endpoint, 400),
+    },
+    {
+      key: 'unknownMember',
+      description: 'a request to create a run summary with a member the schema does not define',
+      providerState: existing,
+      // Literal for the same reason: the misspelled member is the point of the request.
+      request: request(true, unknownMemberBody, unknownMemberBody),
       response: expectedResponse(endpoint, 400),
     },
     {
@@ -154,4 +163,23 @@ function withWrongType(schema: OpenAPIV3.SchemaObject, example: unknown): Record
     );
   }
   return { ...(example as Record<string, unknown>), [target]: 'Int32' };
+}
+
+/**
+ * Copies the example with one extra member: the first Int32 count's name in
+ * the plural, a typo a client could make and a provider must reject rather
+ * than drop silently.
+ */
+function withUnknownMember(schema: OpenAPIV3.SchemaObject, example: unknown): Record<string, unknown> {
+  const properties = schema.properties ?? {};
+  const base = Object.keys(properties).find((name) => (properties[name] as OpenAPIV3.SchemaObject | undefined)?.type === 'integer');
+  const misspelled = `${base ?? 'count'}s`;
+  if (misspelled in properties || schema.additionalProperties !== false) {
+    throw new SuiteError(
+      'openapi.request-body.open',
+      'The request body schema accepts unknown members, so no request can show that the provider rejects them',
+      'Set `additionalProperties: false` on the request body schema.',
+    );
+  }
+  return { ...(example as Record<string, unknown>), [misspelled]: 1 };
 }

@@ -19,6 +19,8 @@ export function escapeRegex(text: string): string {
  * Turns a schema and an example value into Pact matchers. Only the members a
  * schema requires are kept in objects, because Pact fails a response that
  * lacks any member the pact shows, while optional members may be absent.
+ * Nullable members are left out of responses too: Pact has no "null or this
+ * pattern" matcher, so a pattern would reject a valid null.
  * Pact checks types and patterns only; Int32 ranges, real calendar dates and
  * the rest are left to the schema check that runs beside the verifier.
  */
@@ -59,7 +61,7 @@ function objectMatcher(schema: OpenAPIV3.SchemaObject, example: unknown, keep: '
   const result: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(example)) {
     const propertySchema = properties[name] as OpenAPIV3.SchemaObject | undefined;
-    const kept = keep === 'present' || required.has(name);
+    const kept = keep === 'present' || (required.has(name) && propertySchema?.nullable !== true);
     if (!kept) {
       continue;
     }

@@ -39,6 +39,13 @@ export interface ReferenceProviderOptions {
   /** Answers 404 for a script id that does not exist. On by default. */
   checkScriptExists?: boolean;
   /**
+   * Lets members the request schema does not declare through, while still
+   * checking the declared ones. Off by default. The fault catalog turns it on
+   * to model a provider that stores a member it does not know instead of
+   * rejecting the request.
+   */
+  acceptUnknownRequestMembers?: boolean;
+  /**
    * Rewrites every answer of the run summary operation before it is sent.
    * The fault catalog uses it to turn the conforming provider into a faulty one.
    */
@@ -75,6 +82,9 @@ export async function startReferenceProvider(options: ReferenceProviderOptions):
     validateRequestBody: options.validateRequestBody ?? true,
     checkScriptExists: options.checkScriptExists ?? true,
   };
+  const requestSchema = options.acceptUnknownRequestMembers
+    ? { ...options.endpoint.requestSchema, additionalProperties: true }
+    : options.endpoint.requestSchema;
 
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -156,7 +166,7 @@ export async function startReferenceProvider(options: ReferenceProviderOptions):
       return odataError(400, 'BadRequest', 'The request body is not valid JSON.');
     }
     if (settings.validateRequestBody) {
-      const errors = schemaErrors(options.endpoint.requestSchema, body);
+      const errors = schemaErrors(requestSchema, body);
       if (errors.length > 0) {
         const first = errors[0];
         return odataError(400, 'BadRequest', `Invalid run summary at '${first?.instancePath || '/'}': ${first?.message ?? 'invalid'}.`);

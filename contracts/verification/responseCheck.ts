@@ -3,7 +3,7 @@ import type { EndpointContract } from '../spec/endpoint';
 import { type ErrorObject, schemaErrors } from '../spec/schemaValidator';
 import { type Finding, showValue } from './findings';
 
-/** A response as it came back from the provider, header names in lower case. */
+/** A response as it came back from the provider. Header names may be in any case. */
 export interface ObservedResponse {
   status: number;
   headers: Record<string, string>;
@@ -14,7 +14,17 @@ export interface ObservedResponse {
  * Checks a provider's response against the OpenAPI, more strictly than Pact
  * can: the status must be declared, the media type must match (parameters
  * allowed, any case), and the body must satisfy the schema of that status,
- * Int32 ranges and real calendar date-times included.
+ * Int32 ranges and real calendar date-times included. Header names compare
+ * case-insensitively, as HTTP defines them.
+ *
+ * Finding codes: `response.status.undeclared`,
+ * `response.header.content-type.missing|mismatch`,
+ * `response.header.missing|invalid`, `response.body.missing|not-json|type`,
+ * `response.body.<top-level member>.missing|type|null` (such as
+ * `response.body.value.missing` and `response.body.error.type`),
+ * `response.body.odata-type.mismatch`, and
+ * `response.body.member.missing|type|null|range|format|enum|unknown|empty|invalid`
+ * for members deeper down.
  */
 export function checkResponse(endpoint: EndpointContract, interaction: string, response: ObservedResponse): Finding[] {
   const finding = (code: string, location: string, expected: string, actual: string): Finding => ({
@@ -33,7 +43,8 @@ export function checkResponse(endpoint: EndpointContract, interaction: string, r
   }
 
   const findings: Finding[] = [];
-  const contentType = response.headers['content-type'];
+  const headers = lowerCaseNames(response.headers);
+  const contentType = headers['content-type'];
   if (declared.mediaType) {
     if (contentType === undefined) {
       findings.push(finding('response.header.content-type.missing', 'header.content-type', declared.mediaType, '(absent)'));
@@ -43,7 +54,7 @@ export function checkResponse(endpoint: EndpointContract, interaction: string, r
   }
 
   for (const [name, header] of Object.entries(declared.headers)) {
-    const value = response.headers[name.toLowerCase()];
+    const value = headers[name.toLowerCase()];
     if (value === undefined) {
       if (header.required) {
         findings.push(finding('response.header.missing', `header.${name.toLowerCase()}`, 'present', '(absent)'));
@@ -57,6 +68,10 @@ export function checkResponse(endpoint: EndpointContract, interaction: string, r
   }
 
   if (Object.keys(declared.schema).length === 0) {
+    return findings;
+  }
+  if (response.bodyText.trim().length === 0) {
+    findings.push(finding('response.body.missing', '$', `a JSON body that matches the ${response.status} schema`, '(empty)'));
     return findings;
   }
   let body: unknown;
@@ -80,6 +95,14 @@ export function checkResponse(endpoint: EndpointContract, interaction: string, r
   return findings;
 }
 
+function lowerCaseNames(headers: Record<string, string>): Record<string, string> {
+  const lowered: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    lowered[name.toLowerCase()] = value;
+  }
+  return lowered;
+}
+
 /** Returns the media type of a Content-Type value without its parameters, in lower case. */
 export function mediaTypeOf(contentType: string): string {
   return (contentType.split(';')[0] ?? '').trim().toLowerCase();
@@ -90,6 +113,12 @@ function mapSchemaError(error: ErrorObject): { code: string; location: string; e
   const location = jsonPath(segments);
   const schema = (error.parentSchema ?? {}) as OpenAPIV3.SchemaObject;
   const actual = showValue(error.data);
+
+  // An OData type annotation names the entity type. So any error on it, wrong
+  // type or wrong value, means the body claims to be another entity.
+  if (segments[segments.length - 1] === '@odata.type') {
+    return { code: 'response.body.odata-type.mismatch', location, expected: describeSchema(schema), actual };
+  }
 
   switch (error.keyword) {
     case 'required': {
@@ -106,6 +135,14 @@ function mapSchemaError(error: ErrorObject): { code: string; location: string; e
     case 'exclusiveMaximum':
       return { code: 'response.body.member.range', location, expected: describeSchema(schema), actual };
     case 'format':
+      // int32 and int64 are ranges of whole numbers, not text formats. So 2.5
+      // is reported as a type error and 2147483648 as a range error, and the
+      // duplicate of Ajv's own type or range error is dropped below.
+      if (schema.format === 'int32' || schema.format === 'int64') {
+        const code = Number.isInteger(error.data) ? 'response.body.member.range' : typeCode(segments, error.data);
+        return { code, location, expected: describeSchema(schema), actual };
+      }
+      return { code: 'response.body.member.format', location, expected: describeSchema(schema), actual };
     case 'pattern':
       return { code: 'response.body.member.format', location, expected: describeSchema(schema), actual };
     case 'enum':
@@ -126,7 +163,7 @@ function typeCode(segments: string[], data: unknown): string {
     return 'response.body.type';
   }
   if (segments.length === 1) {
-    return `response.body.${segments[0]}.type`;
+    return `response.body.${segments[0]}.${data === null ? 'null' : 'type'}`;
   }
   return data === null ? 'response.body.member.null' : 'response.body.member.type';
 }

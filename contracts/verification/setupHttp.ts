@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { SuiteError, messageOf } from '../errors';
 
 export interface SetupHttpOptions {
@@ -9,6 +10,10 @@ export interface SetupHttpOptions {
   defaultRetryDelayMs: number;
   /** Upper bound on one wait, so a huge Retry-After cannot stall a CI job. */
   maxRetryDelayMs: number;
+  /** Aborting ends a wait between attempts and stops further attempts; a call already sent still completes. */
+  signal?: AbortSignal;
+  /** Receives one line per retry, such as "POST … answered 429; retrying in 2.0 s (attempt 2 of 4)". */
+  onRetry?: (message: string) => void;
 }
 
 export interface SetupResponse {
@@ -45,9 +50,12 @@ export async function sendSetupRequest(method: string, url: string, options: Set
 
     const text = await response.text();
     const retryable = response.status === 429 || response.status === 503;
-    if (retryable && attempt < options.maxAttempts) {
-      await sleep(retryDelay(response.headers.get('retry-after'), options));
-      continue;
+    if (retryable && attempt < options.maxAttempts && !options.signal?.aborted) {
+      const delay = retryDelay(response.headers.get('retry-after'), options);
+      options.onRetry?.(`${method} ${url} answered ${response.status}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${options.maxAttempts})`);
+      if (await sleep(delay, options.signal)) {
+        continue;
+      }
     }
     return { status: response.status, body: parseJson(text) };
   }
@@ -70,6 +78,15 @@ export function retryDelay(retryAfter: string | null, options: Pick<SetupHttpOpt
   return Math.min(delay, options.maxRetryDelayMs);
 }
 
+// Node reports these when a certificate chain does not end at a trusted CA.
+const untrustedCertificateCodes = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+]);
+
 /** Classifies a failed fetch: timeout, DNS, TLS, refused connection, or other. */
 export function networkError(method: string, url: string, error: unknown, timeoutMs: number): SuiteError {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -81,24 +98,73 @@ export function networkError(method: string, url: string, error: unknown, timeou
     return new SuiteError('provider.timeout', `${target} timed out after ${timeoutMs} ms`, 'Check that the provider is up, or raise --timeout (milliseconds).', { cause: error });
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return new SuiteError('provider.dns', `${target} failed: the host name does not resolve (${code})`, 'Check the host in --provider-base-url and your DNS settings.', { cause: error });
+    return new SuiteError('provider.dns', `${target} failed: the host name ${hostOf(url)} does not resolve (${code})`, 'Check the host in --provider-base-url and the DNS settings of this machine.', { cause: error });
   }
-  if (code.startsWith('ERR_TLS') || code.includes('CERT') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN') {
+  if (untrustedCertificateCodes.has(code) || code.startsWith('ERR_TLS') || code.includes('CERT')) {
     return new SuiteError(
       'provider.tls',
-      `${target} failed: the TLS certificate was not accepted (${code})`,
-      'Give the CA that signed the provider certificate through NODE_EXTRA_CA_CERTS; TLS verification stays on.',
+      `${target} failed: the TLS certificate of ${hostOf(url)} was not accepted (${code})`,
+      'Give the CA that signed the provider certificate through NODE_EXTRA_CA_CERTS=/path/to/ca.pem; TLS verification cannot be turned off.',
       { cause: error },
     );
   }
   if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
-    return new SuiteError('provider.unreachable', `${target} failed: the provider is unreachable (${code})`, 'Start the provider, or correct --provider-base-url.', { cause: error });
+    return new SuiteError('provider.unreachable', `${target} failed: ${hostOf(url)} is unreachable (${code})`, 'Start the provider, or correct the host and port in --provider-base-url.', { cause: error });
   }
   return new SuiteError('provider.request-failed', `${target} failed: ${cause?.message ?? messageOf(error)}`, 'Check that the provider is up and reachable from this machine.', { cause: error });
 }
 
-function sleep(milliseconds: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds));
+/** Tells whether a host name is this machine: localhost, 127.0.0.0/8 or ::1. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host === '::1') {
+    return true;
+  }
+  return isIP(host) === 4 && host.startsWith('127.');
+}
+
+/**
+ * Rejects a URL whose host is neither loopback nor named in `allowedHosts`,
+ * so a typo or a stale variable cannot send writes to a real tenant. Hosts
+ * compare case-insensitively and without the port.
+ */
+export function assertHostAllowed(url: URL, allowedHosts: readonly string[], optionName: string): void {
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const allowed = allowedHosts.map((entry) => entry.replace(/^\[|\]$/g, '').toLowerCase());
+  if (isLoopbackHost(host) || allowed.includes(host)) {
+    return;
+  }
+  throw new SuiteError(
+    'provider.host-not-allowed',
+    `${optionName} ${url.origin} points at ${host}, which is not a loopback host and was not given with --allow-host`,
+    `If you mean to create and delete test fixtures on ${host}, add --allow-host ${host}.`,
+  );
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** Waits, or stops early when the signal aborts; returns whether the full wait passed. */
+function sleep(milliseconds: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal?.aborted) {
+    return Promise.resolve(false);
+  }
+  return new Promise((resolve) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, milliseconds);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function parseJson(text: string): unknown {

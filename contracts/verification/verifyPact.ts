@@ -1,19 +1,20 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { type BrokerSource, brokerPactNames, brokerVerifierOptions } from '../broker/brokerSource';
 import { ExitCode, SuiteError } from '../errors';
 import { pactFilePath } from '../consumer/pactFiles';
 import { type EndpointContract, readEndpoint } from '../spec/endpoint';
 import { loadOpenApi } from '../spec/loadOpenApi';
 import { type Finding, showValue } from './findings';
 import { readPactFile } from './pactFile';
-import { type Fixture, type ProviderStateHandlers, graphStateHandlers } from './providerStates';
+import { type Fixture, type ProviderStateHandlers, describeFixture, graphStateHandlers } from './providerStates';
 import { type RecordedExchange, startRecordingProxy } from './recordingProxy';
 import { Redactor } from './redact';
 import { checkResponse } from './responseCheck';
 import { networkError } from './setupHttp';
 import { type StateEvent, forwardingStateHandlers, startStateServer } from './stateServer';
-import type { WorkerReply, WorkerRequest } from './verifierWorker';
+import { type WorkerReply, type WorkerRequest, verifierModulePath, workerProgram } from './verifierWorker';
 
 export interface VerificationOptions {
   /** Service root of the provider; its path prefix is kept. */
@@ -33,12 +34,22 @@ export interface VerificationOptions {
   onInteraction?: (result: InteractionResult) => void;
   /** Aborting stops the verifier, deletes fixtures and rejects with `run.interrupted`. */
   signal?: AbortSignal;
+  /** Called with one line per retried set-up call (429 or 503), secrets removed. */
+  onSetupRetry?: (message: string) => void;
+  /** Fetch the pacts from a Pact Broker instead of `pactPath`, and optionally publish the result there. */
+  broker?: BrokerSource;
 }
 
 export interface InteractionResult {
   description: string;
   passed: boolean;
   findings: Finding[];
+  /**
+   * Set when a Pact Broker marked the interaction's pact as pending (not yet
+   * verified by any provider version): its failures are reported but do not
+   * fail the run.
+   */
+  pending?: boolean;
 }
 
 export interface VerificationReport {
@@ -63,6 +74,8 @@ type RunEvent = { kind: 'state'; event: StateEvent } | { kind: 'exchange'; excha
 interface PactResultJson {
   interactionResults?: { description: string; result: string }[];
   errors?: { interaction: string; mismatch?: { type: string; message?: string; mismatches?: PactMismatch[] } }[];
+  /** Failures of pending pacts, which Pact lists apart from `errors`. */
+  pendingErrors?: { interaction: string; mismatch?: { type: string; message?: string; mismatches?: PactMismatch[] } }[];
 }
 
 interface PactMismatch {
@@ -81,6 +94,17 @@ interface PactMismatch {
  * each interaction.
  */
 export async function verifyPact(options: VerificationOptions): Promise<VerificationReport> {
+  // The child needs a few hundred milliseconds to load Pact, so it starts
+  // first and loads while this process reads the OpenAPI and starts its servers.
+  const worker = startVerifierWorker();
+  try {
+    return await verifyWithWorker(options, worker);
+  } finally {
+    worker.stop();
+  }
+}
+
+async function verifyWithWorker(options: VerificationOptions, worker: VerifierWorker): Promise<VerificationReport> {
   const startedAt = new Date();
   const redactor = options.redactor ?? new Redactor();
   redactor.add(options.token);
@@ -88,7 +112,11 @@ export async function verifyPact(options: VerificationOptions): Promise<Verifica
   const pactPath = path.resolve(options.pactPath ?? pactFilePath());
 
   const endpoint = readEndpoint(await loadOpenApi(options.openApiPath));
-  const pact = readPactFile(pactPath);
+  // With a broker, Pact fetches the pacts itself, so there is no local file to read.
+  const pact = options.broker ? brokerPactNames(options.broker) : readPactFile(pactPath);
+  const pactSource = options.broker ? brokerVerifierOptions(options.broker) : { pactUrls: [pactPath] };
+  redactor.add(options.broker?.token);
+  redactor.add(options.broker?.password);
   await checkReachable(options.providerBaseUrl, timeoutMs);
 
   const events: RunEvent[] = [];
@@ -102,6 +130,8 @@ export async function verifyPact(options: VerificationOptions): Promise<Verifica
         maxAttempts: options.setupRetry?.maxAttempts ?? 4,
         defaultRetryDelayMs: options.setupRetry?.defaultRetryDelayMs ?? 2_000,
         maxRetryDelayMs: options.setupRetry?.maxRetryDelayMs ?? 60_000,
+        signal: options.signal,
+        onRetry: options.onSetupRetry,
       });
 
   const proxy = await startRecordingProxy({
@@ -116,15 +146,17 @@ export async function verifyPact(options: VerificationOptions): Promise<Verifica
   let report: VerificationReport | undefined;
   let fixturesLeft: Fixture[] = [];
   try {
-    const { json, output } = await runVerifierWorker(
+    const { json, output } = await worker.run(
       {
         options: {
           provider: pact.provider.name,
           providerBaseUrl: proxy.url,
-          pactUrls: [pactPath],
+          ...pactSource,
           providerStatesSetupUrl: stateServer.url,
           logLevel: 'error',
-          timeout: timeoutMs,
+          // Pact's timeout covers a whole state call, retries included, so it
+          // must outlast the set-up budget; the proxy bounds the verified request.
+          timeout: timeoutMs + setupBudgetMs(timeoutMs, options.setupRetry),
         },
       },
       options.signal,
@@ -139,11 +171,11 @@ export async function verifyPact(options: VerificationOptions): Promise<Verifica
       consumer: pact.consumer.name,
       provider: pact.provider.name,
       providerBaseUrl: options.providerBaseUrl,
-      pactPath,
+      pactPath: options.broker?.pactBrokerUrl ?? pactPath,
       startedAt: startedAt.toISOString(),
       durationMs: 0,
       interactions,
-      passed: interactions.length > 0 && interactions.every((result) => result.passed),
+      passed: interactions.length > 0 && interactions.every((result) => result.passed || result.pending === true),
       fixturesLeft: [],
       credentialsProblem: credentials ? { code: credentials.code, message: credentials.message, hint: credentials.hint } : undefined,
       verifierOutput: redactor.redact(stripAnsi(output)),
@@ -151,7 +183,7 @@ export async function verifyPact(options: VerificationOptions): Promise<Verifica
   } catch (error) {
     fixturesLeft = await handlers.cleanUp().catch(() => []);
     if (error instanceof SuiteError) {
-      error.fixturesLeft.push(...fixturesLeft.map((fixture) => `${fixture.scriptId} (${fixture.displayName})`));
+      error.fixturesLeft.push(...fixturesLeft.map(describeFixture));
     }
     throw error;
   } finally {
@@ -165,6 +197,12 @@ export async function verifyPact(options: VerificationOptions): Promise<Verifica
   report.durationMs = Date.now() - startedAt.getTime();
   report.interactions.forEach((result) => options.onInteraction?.(result));
   return report;
+}
+
+/** Longest time one set-up call can take: every attempt timing out, with the longest wait between attempts. */
+function setupBudgetMs(timeoutMs: number, retry: VerificationOptions['setupRetry']): number {
+  const attempts = retry?.maxAttempts ?? 4;
+  return attempts * timeoutMs + (attempts - 1) * (retry?.maxRetryDelayMs ?? 60_000);
 }
 
 async function checkReachable(baseUrl: string, timeoutMs: number): Promise<void> {
@@ -185,55 +223,88 @@ async function checkReachable(baseUrl: string, timeoutMs: number): Promise<void>
   }
 }
 
-function runVerifierWorker(request: WorkerRequest, signal: AbortSignal | undefined): Promise<{ json: string; output: string }> {
-  const workerPath = path.join(__dirname, 'verifierWorker.ts');
-  return new Promise((resolve, reject) => {
-    let child: ChildProcess;
-    try {
-      child = fork(workerPath, [], {
-        execArgv: ['--require', require.resolve('tsx/cjs')],
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-        env: { ...process.env, PACT_DO_NOT_TRACK: 'true' },
-      });
-    } catch (error) {
-      reject(new SuiteError('verifier.start-failed', `Pact's verifier could not start: ${String(error)}`, 'Run `npm ci` to restore the dependencies.'));
-      return;
-    }
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    let settled = false;
-    const settle = (action: () => void): void => {
-      if (!settled) {
-        settled = true;
-        signal?.removeEventListener('abort', onAbort);
-        action();
-      }
-    };
-    const onAbort = (): void => {
-      child.kill('SIGKILL');
-      settle(() => reject(new SuiteError('run.interrupted', 'Verification was interrupted', 'Run it again when ready.', { exitCode: ExitCode.interrupted })));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (signal?.aborted) {
-      onAbort();
-      return;
-    }
+/** Pact's verifier in a child process, started before the request is known. */
+interface VerifierWorker {
+  /** Sends the request; resolves with the result JSON and the child's output. */
+  run(request: WorkerRequest, signal: AbortSignal | undefined): Promise<{ json: string; output: string }>;
+  /** Kills the child unless it has exited; safe to call more than once. */
+  stop(): void;
+}
 
-    child.on('message', (reply: WorkerReply) => {
-      settle(() => {
-        if (reply.kind === 'result') {
-          resolve({ json: reply.json, output });
-        } else {
-          reject(new SuiteError('verifier.crashed', `Pact's verifier could not run: ${reply.message}`, 'Check the pact file and the provider URL; run with --verbose for Pact\'s output.'));
-        }
-      });
+function startVerifierWorker(): VerifierWorker {
+  let child: ChildProcess;
+  try {
+    // Plain node without a TypeScript loader, because the worker program is JavaScript.
+    child = spawn(process.execPath, ['-e', workerProgram, verifierModulePath], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: { ...process.env, PACT_DO_NOT_TRACK: 'true' },
     });
-    child.on('exit', (code) => {
-      settle(() => reject(new SuiteError('verifier.crashed', `Pact's verifier exited with code ${code} before reporting`, 'Run with --verbose to see its output.')));
+  } catch (error) {
+    const failure = new SuiteError('verifier.start-failed', `Pact's verifier could not start: ${String(error)}`, 'Run `npm ci` to restore the dependencies.');
+    return { run: () => Promise.reject(failure), stop: () => undefined };
+  }
+
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  // The child can exit or fail before run() is called, so its end is recorded from the start.
+  const outcome = new Promise<WorkerReply | SuiteError>((resolve) => {
+    child.on('message', (reply: WorkerReply) => resolve(reply));
+    child.on('exit', (code, signalName) => {
+      // Ctrl-C reaches the whole process group, the verifier child included.
+      if (signalName === 'SIGINT') {
+        resolve(new SuiteError('run.interrupted', 'Verification was interrupted', 'Run it again when ready.', { exitCode: ExitCode.interrupted }));
+        return;
+      }
+      resolve(new SuiteError('verifier.crashed', `Pact's verifier exited with code ${code} before reporting`, 'Run with --verbose to see its output.'));
     });
-    child.send(request);
+    // spawn and send report their failures as events, not as exceptions.
+    child.on('error', (error) => {
+      child.kill('SIGKILL');
+      resolve(new SuiteError('verifier.start-failed', `Pact's verifier could not start: ${error.message}`, 'Run `npm ci` to restore the dependencies.'));
+    });
   });
+  const stop = (): void => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+    }
+  };
+
+  const run = (request: WorkerRequest, signal: AbortSignal | undefined): Promise<{ json: string; output: string }> =>
+    new Promise((resolve, reject) => {
+      let settled = false;
+      const settle = (action: () => void): void => {
+        if (!settled) {
+          settled = true;
+          signal?.removeEventListener('abort', onAbort);
+          action();
+        }
+      };
+      const onAbort = (): void => {
+        stop();
+        settle(() => reject(new SuiteError('run.interrupted', 'Verification was interrupted', 'Run it again when ready.', { exitCode: ExitCode.interrupted })));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal?.aborted) {
+        onAbort();
+        return;
+      }
+
+      void outcome.then((result) => {
+        settle(() => {
+          if (result instanceof SuiteError) {
+            reject(result);
+          } else if (result.kind === 'result') {
+            resolve({ json: result.json, output });
+          } else {
+            reject(new SuiteError('verifier.crashed', `Pact's verifier could not run: ${result.message}`, 'Check the pact file and the provider URL; run with --verbose for Pact\'s output.'));
+          }
+        });
+      });
+      child.send(request);
+    });
+
+  return { run, stop };
 }
 
 function parseResults(json: string, redactor: Redactor): PactResultJson {
@@ -268,6 +339,11 @@ function buildResults(endpoint: EndpointContract, results: PactResultJson, event
         findings.push(...pactFindings(entry.description, error.mismatch));
       }
     }
+    // NOTE: Pact reports pending status only through failures, so a pending pact's interaction that Pact passes but the schema check fails still fails the run.
+    const pendingErrors = (results.pendingErrors ?? []).filter((error) => error.interaction === entry.description || error.interaction.endsWith(` - ${entry.description}`));
+    for (const error of pendingErrors) {
+      findings.push(...pactFindings(entry.description, error.mismatch));
+    }
 
     const exchange = group?.exchange;
     if (exchange?.error) {
@@ -277,7 +353,8 @@ function buildResults(endpoint: EndpointContract, results: PactResultJson, event
     }
 
     const redacted = findings.map((finding) => redactor.redactValue(finding));
-    return { description: entry.description, passed: entry.result === 'OK' && redacted.length === 0, findings: redacted };
+    const passed = entry.result === 'OK' && redacted.length === 0;
+    return { description: entry.description, passed, findings: redacted, ...(pendingErrors.length > 0 && !passed ? { pending: true } : {}) };
   });
 }
 

@@ -1,0 +1,185 @@
+import { existsSync } from 'node:fs';
+import { AuthenticationError, ClientCertificateCredential, ClientSecretCredential, type TokenCredential } from '@azure/identity';
+import { ExitCode, SuiteError, messageOf } from '../errors';
+import { networkError } from './setupHttp';
+
+/** The scope of an app-only token for Microsoft Graph with the app's granted permissions. */
+export const graphScope = 'https://graph.microsoft.com/.default';
+
+/** Microsoft Entra ID's public-cloud authority, the default of @azure/identity. */
+export const defaultAuthorityHost = 'https://login.microsoftonline.com';
+
+/** Where the bearer token for a deployed provider comes from. No variant holds a secret in printable form. */
+export type TokenSource =
+  | { kind: 'none' }
+  | { kind: 'access-token'; variable: 'GRAPH_ACCESS_TOKEN' }
+  | { kind: 'client-secret' | 'client-certificate'; tenantId: string; clientId: string; authorityHost: string; tokenEndpoint: string };
+
+/** Values of the environment that are secrets, for the redactor. */
+export function secretsOf(environment: NodeJS.ProcessEnv): string[] {
+  return [environment.GRAPH_ACCESS_TOKEN, environment.AZURE_CLIENT_SECRET].filter((value): value is string => Boolean(value));
+}
+
+/**
+ * Reads the token source from the environment without any network call:
+ * GRAPH_ACCESS_TOKEN if set, else client credentials from the AZURE_*
+ * variables that @azure/identity's EnvironmentCredential also reads. An
+ * incomplete set of AZURE_* variables is an error, so a typo does not
+ * silently fall back to sending no token.
+ */
+export function readTokenSource(environment: NodeJS.ProcessEnv): TokenSource {
+  if (environment.GRAPH_ACCESS_TOKEN) {
+    return { kind: 'access-token', variable: 'GRAPH_ACCESS_TOKEN' };
+  }
+  const tenantId = environment.AZURE_TENANT_ID ?? '';
+  const clientId = environment.AZURE_CLIENT_ID ?? '';
+  const secret = environment.AZURE_CLIENT_SECRET ?? '';
+  const certificatePath = environment.AZURE_CLIENT_CERTIFICATE_PATH ?? '';
+  if (!tenantId && !clientId && !secret && !certificatePath) {
+    return { kind: 'none' };
+  }
+
+  const missing = [
+    tenantId ? undefined : 'AZURE_TENANT_ID',
+    clientId ? undefined : 'AZURE_CLIENT_ID',
+    secret || certificatePath ? undefined : 'AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH',
+  ].filter((name): name is string => name !== undefined);
+  if (missing.length > 0) {
+    throw new SuiteError(
+      'credentials.incomplete',
+      `Client credentials are incomplete: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing`,
+      'Set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH), or set GRAPH_ACCESS_TOKEN instead.',
+    );
+  }
+  if (!secret && !existsSync(certificatePath)) {
+    throw new SuiteError(
+      'credentials.certificate-not-found',
+      `AZURE_CLIENT_CERTIFICATE_PATH names ${certificatePath}, which does not exist`,
+      'Point it at a PEM file that holds the certificate and its private key.',
+    );
+  }
+
+  const authorityHost = readAuthorityHost(environment.AZURE_AUTHORITY_HOST);
+  return {
+    kind: secret ? 'client-secret' : 'client-certificate',
+    tenantId,
+    clientId,
+    authorityHost,
+    tokenEndpoint: `${authorityHost}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`,
+  };
+}
+
+function readAuthorityHost(value: string | undefined): string {
+  const text = value || defaultAuthorityHost;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new SuiteError('credentials.authority-invalid', `AZURE_AUTHORITY_HOST ${JSON.stringify(text)} is not a valid URL`, `Set it to an https URL such as ${defaultAuthorityHost}, or unset it.`);
+  }
+  if (url.protocol !== 'https:') {
+    throw new SuiteError('credentials.authority-invalid', `AZURE_AUTHORITY_HOST ${text} does not use https`, `Set it to an https URL such as ${defaultAuthorityHost}; tokens are only requested over TLS.`);
+  }
+  return text.replace(/\/+$/, '');
+}
+
+/** Describes the token source in one line, without any secret. */
+export function describeTokenSource(source: TokenSource): string {
+  switch (source.kind) {
+    case 'none':
+      return "no token: GRAPH_ACCESS_TOKEN and AZURE_* are unset, so the pact's placeholder token is sent";
+    case 'access-token':
+      return 'the bearer token in GRAPH_ACCESS_TOKEN';
+    default:
+      return `client credentials (${source.kind === 'client-secret' ? 'AZURE_CLIENT_SECRET' : 'AZURE_CLIENT_CERTIFICATE_PATH'}) of app ${source.clientId} in tenant ${source.tenantId}, from ${source.tokenEndpoint}, scope ${graphScope}`;
+  }
+}
+
+/**
+ * Returns the bearer token for the source, requesting one from the token
+ * endpoint for client credentials. An error answer from the token endpoint
+ * becomes `credentials.token-endpoint` with exit code 3; a token endpoint that
+ * cannot be reached becomes a network error with exit code 2.
+ */
+export async function acquireToken(
+  source: TokenSource,
+  environment: NodeJS.ProcessEnv,
+  options: { timeoutMs: number; signal?: AbortSignal },
+): Promise<string | undefined> {
+  if (source.kind === 'none') {
+    return undefined;
+  }
+  if (source.kind === 'access-token') {
+    return environment.GRAPH_ACCESS_TOKEN;
+  }
+
+  // Instance discovery would first ask login.microsoftonline.com about the
+  // authority; with it off, the only host contacted is AZURE_AUTHORITY_HOST.
+  const credentialOptions = { authorityHost: source.authorityHost, disableInstanceDiscovery: true };
+  const credential: TokenCredential =
+    source.kind === 'client-secret'
+      ? new ClientSecretCredential(source.tenantId, source.clientId, environment.AZURE_CLIENT_SECRET ?? '', credentialOptions)
+      : new ClientCertificateCredential(source.tenantId, source.clientId, { certificatePath: environment.AZURE_CLIENT_CERTIFICATE_PATH ?? '' }, credentialOptions);
+
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  try {
+    const token = await credential.getToken(graphScope, { abortSignal: signal, requestOptions: { timeout: options.timeoutMs } });
+    if (!token?.token) {
+      throw new SuiteError('credentials.token-endpoint', `The token endpoint ${source.tokenEndpoint} returned no access token`, 'Check the app registration and AZURE_AUTHORITY_HOST.', { exitCode: ExitCode.credentialsRejected });
+    }
+    return token.token;
+  } catch (error) {
+    throw tokenError(source, error, options, timeout.aborted);
+  }
+}
+
+function tokenError(source: Extract<TokenSource, { tokenEndpoint: string }>, error: unknown, options: { timeoutMs: number; signal?: AbortSignal }, timedOut: boolean): SuiteError {
+  if (error instanceof SuiteError) {
+    return error;
+  }
+  if (options.signal?.aborted) {
+    return new SuiteError('run.interrupted', 'Verification was interrupted while requesting a token', 'Run it again when ready.', { exitCode: ExitCode.interrupted });
+  }
+  if (timedOut) {
+    return new SuiteError('credentials.timeout', `The token request to ${source.tokenEndpoint} timed out after ${options.timeoutMs} ms`, 'Check AZURE_AUTHORITY_HOST and the network, or raise --timeout (milliseconds).', { cause: error });
+  }
+  const networkCause = findNetworkCause(error);
+  if (networkCause) {
+    const failure = networkError('POST', source.tokenEndpoint, networkCause, options.timeoutMs);
+    return new SuiteError(failure.code.replace(/^provider\./, 'credentials.'), `Requesting a token: ${failure.message}`, failure.hint.replace('--provider-base-url', 'AZURE_AUTHORITY_HOST'), { cause: error });
+  }
+  if (error instanceof AuthenticationError) {
+    const answer = error.errorResponse;
+    const detail = firstLine(answer.errorDescription);
+    return new SuiteError(
+      'credentials.token-endpoint',
+      `The token endpoint ${source.tokenEndpoint} rejected the client credentials of app ${source.clientId}: ${error.statusCode} ${answer.error}${detail ? ` (${detail})` : ''}`,
+      'Check AZURE_TENANT_ID, AZURE_CLIENT_ID and the client secret or certificate, and that the app registration exists in that tenant.',
+      { exitCode: ExitCode.credentialsRejected, cause: error },
+    );
+  }
+  return new SuiteError(
+    'credentials.token-endpoint',
+    `Requesting a token from ${source.tokenEndpoint} for app ${source.clientId} failed: ${firstLine(messageOf(error))}`,
+    'Check AZURE_TENANT_ID, AZURE_CLIENT_ID, the client secret or certificate, and AZURE_AUTHORITY_HOST.',
+    { exitCode: ExitCode.credentialsRejected, cause: error },
+  );
+}
+
+// @azure/identity wraps socket errors a few levels deep; the code tells DNS, TLS and refused connections apart.
+function findNetworkCause(error: unknown): { code: string } | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^(E[A-Z]+|ERR_TLS.*|.*CERT.*|UNABLE_TO_.*)$/.test(code) && code !== 'ERR_INVALID_ARG_TYPE') {
+      return { code };
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function firstLine(text: string | undefined): string {
+  return (text ?? '').split(/\r?\n/)[0]?.trim() ?? '';
+}
