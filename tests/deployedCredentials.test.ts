@@ -1,18 +1,19 @@
-// Credentials and safety of a deployed run: a token from client credentials,
-// a token endpoint or a provider that rejects the credentials (exit code 3,
-// reported apart from contract failures), a host outside the allowed list,
-// and --dry-run, which makes no call at all.
+// Credentials and safety of a deployed run. A token comes from client
+// credentials. A token endpoint or a provider that rejects the credentials
+// ends the run with exit code 3, reported apart from contract failures. A
+// host outside the allowed list is rejected, and --dry-run makes no call.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { graphScope } from '../contracts/verification/credentials';
 import { readEndpoint } from '../contracts/spec/endpoint';
 import { loadOpenApi } from '../contracts/spec/loadOpenApi';
-import { type CliRun, type RunningTenantStandIn, type TenantStandInOptions, runVerifyCli, standInTenantId, startTenantStandIn } from './support/tenantStandIn';
+import { type CliRun, type RunningTenantStandIn, type TenantStandInOptions, generateClientCertificate, runVerifyCli, standInTenantId, startTenantStandIn } from './support/tenantStandIn';
 
 const token = 'stand-in-token-issued-to-the-app-7c41';
-const client = { clientId: '0f3c9b1e-stand-in-app', clientSecret: 'stand-in-client-secret-Qw8~x' };
 const reportRoot = mkdtempSync(path.join(os.tmpdir(), 'deployed-credentials-'));
+const appCertificate = generateClientCertificate(reportRoot);
+const client = { clientId: '0f3c9b1e-stand-in-app', clientSecret: 'stand-in-client-secret-Qw8~x', certificatePem: appCertificate.certificatePem };
 const standIns: RunningTenantStandIn[] = [];
 
 interface Scenario {
@@ -36,6 +37,7 @@ function clientCredentials(secret: string): (standIn: RunningTenantStandIn) => R
 
 const wrongSecret = 'wrong-client-secret-value-5512';
 let fromClientCredentials: Scenario;
+let fromCertificate: Scenario;
 let tokenEndpointError: Scenario;
 let tokenRejected: Scenario;
 let permissionDenied: Scenario;
@@ -43,14 +45,20 @@ let dryRun: Scenario;
 let hostNotAllowed: CliRun;
 
 beforeAll(async () => {
-  [fromClientCredentials, tokenEndpointError, tokenRejected, permissionDenied, dryRun, hostNotAllowed] = await Promise.all([
+  [fromClientCredentials, fromCertificate, tokenEndpointError, tokenRejected, permissionDenied, dryRun, hostNotAllowed] = await Promise.all([
     verify('client-credentials', {}, clientCredentials(client.clientSecret)),
+    verify('client-certificate', {}, (standIn) => ({
+      AZURE_TENANT_ID: standInTenantId,
+      AZURE_CLIENT_ID: client.clientId,
+      AZURE_CLIENT_CERTIFICATE_PATH: appCertificate.pemPath,
+      AZURE_AUTHORITY_HOST: standIn.origin,
+    })),
     verify('token-endpoint-error', {}, clientCredentials(wrongSecret)),
     verify('token-rejected', {}, () => ({ GRAPH_ACCESS_TOKEN: 'a-token-the-stand-in-never-issued-93' })),
     verify('permission-denied', { createStatus: 403 }, () => ({ GRAPH_ACCESS_TOKEN: token })),
     verify('dry-run', {}, clientCredentials(client.clientSecret), '--dry-run'),
     // graph.example.com is never contacted: the host check comes before any call.
-    runVerifyCli(['--provider-base-url', 'https://graph.example.com/beta', '--report-dir', path.join(reportRoot, 'host')], { GRAPH_ACCESS_TOKEN: token }),
+    runVerifyCli(['--report-dir', path.join(reportRoot, 'host')], { GRAPH_ACCESS_TOKEN: token, PROVIDER_BASE_URL: 'https://graph.example.com/beta' }),
   ]);
 }, 60_000);
 
@@ -86,7 +94,13 @@ describe('credentials of a deployed run', () => {
     expect(output).not.toContain(token);
   });
 
-  it('reports a token endpoint error with exit code 3', () => {
+  it('passes with a token from a client certificate', () => {
+    expect(fromCertificate.run.stdout).toContain('Token: client credentials (AZURE_CLIENT_CERTIFICATE_PATH)');
+    expect(fromCertificate.run.stdout).toContain('0 failed');
+    expect(fromCertificate.run.status).toBe(0);
+  });
+
+  it('reports a token endpoint error', () => {
     expect(tokenEndpointError.run.stderr).toContain(`error credentials.token-endpoint: Requesting a token from ${tokenEndpointError.standIn.origin}/${standInTenantId}/oauth2/v2.0/token`);
     expect(tokenEndpointError.run.stderr).toContain('AADSTS7000215');
     expect(tokenEndpointError.run.stderr).not.toContain(wrongSecret);
@@ -97,21 +111,21 @@ describe('credentials of a deployed run', () => {
     expect(tokenEndpointError.standIn.requests).toEqual([]);
   });
 
-  it('reports a token rejected during set-up apart from contract failures', () => {
+  it('reports a rejected token apart', () => {
     expect(tokenRejected.run.stdout).toContain('Not a contract failure: the credentials were rejected during set-up.');
     expect(tokenRejected.run.stdout).toContain('error credentials.rejected');
     expect(tokenRejected.run.stdout).toContain('0 failed');
     expect(tokenRejected.run.status).toBe(3);
   });
 
-  it('reports a permission denied during set-up with exit code 3', () => {
+  it('reports a denied permission', () => {
     expect(permissionDenied.run.stdout).toContain('error credentials.forbidden');
     expect(permissionDenied.run.stdout).toContain('DeviceManagementScripts.ReadWrite.All');
     expect(permissionDenied.run.status).toBe(3);
   });
 
   it('rejects a host that was not allowed', () => {
-    expect(hostNotAllowed.stderr).toContain('error provider.host-not-allowed: --provider-base-url https://graph.example.com points at graph.example.com');
+    expect(hostNotAllowed.stderr).toContain('error provider.host-not-allowed: PROVIDER_BASE_URL https://graph.example.com points at graph.example.com');
     expect(hostNotAllowed.stderr).toContain('--allow-host graph.example.com');
     expect(hostNotAllowed.status).toBe(2);
   });

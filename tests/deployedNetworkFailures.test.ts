@@ -1,7 +1,7 @@
 // A run that cannot reach the provider ends with one clear message and exit
 // code 2, never a stack trace: a closed port, a host name that does not
 // resolve, a certificate from an unknown CA, and a provider that does not
-// answer in time. Every host is loopback or under the reserved .invalid TLD.
+// respond in time. Every host is loopback or under the reserved .invalid TLD.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -64,6 +64,8 @@ interface CliOptions {
   reportDir: string;
   allowedHosts: string[];
   dryRun: boolean;
+  /** Where the provider URL came from, for messages about it. */
+  providerBaseUrlOrigin: '--provider-base-url' | 'PROVIDER_BASE_URL';
 }
 
 function parseOptions(argv: string[]): CliOptions | 'help' {
@@ -108,6 +110,7 @@ function parseOptions(argv: string[]): CliOptions | 'help' {
     reportDir: values['report-dir'] ?? 'reports',
     allowedHosts: parseAllowedHosts(values['allow-host'] ?? []),
     dryRun: values['dry-run'] ?? false,
+    providerBaseUrlOrigin: values['provider-base-url'] === undefined ? 'PROVIDER_BASE_URL' : '--provider-base-url',
   };
 }
 
@@ -135,7 +138,7 @@ function checkProviderUrls(options: CliOptions, providerBaseUrl: string): void {
       'Unset NODE_TLS_REJECT_UNAUTHORIZED and give the CA that signed the provider certificate through NODE_EXTRA_CA_CERTS=/path/to/ca.pem.',
     );
   }
-  const urls: [string, string][] = [['--provider-base-url', providerBaseUrl]];
+  const urls: [string, string][] = [[options.providerBaseUrlOrigin, providerBaseUrl]];
   if (options.providerStatesSetupUrl) {
     urls.push(['--provider-states-setup-url', options.providerStatesSetupUrl]);
   }
@@ -202,10 +205,14 @@ function printPlan(options: CliOptions, providerBaseUrl: string, source: TokenSo
   }
 }
 
-// A set-up that failed, or a verified request that got no answer, says
-// nothing about the contract; Pact's own findings for it are consequences.
+// A failed set-up, or a verified request without a response, tells nothing
+// about the contract, so Pact's own findings for that interaction are consequences.
 function isRunProblem(finding: Finding): boolean {
-  return finding.source === 'state' || finding.code === 'provider.request.failed';
+  if (finding.source === 'state' || finding.code === 'provider.request.failed') {
+    return true;
+  }
+  // Pact's message when a state call returned an error status; Pact then skips the request.
+  return finding.code === 'pact.request.failed' && /state change handlers has failed/i.test(finding.actual);
 }
 
 /** PASS, FAIL (the provider broke the contract) or ERROR (it could not be verified: set-up, network or timeout). */
@@ -346,6 +353,6 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  // Exits explicitly: after an interrupt, a provider that never answers would hold the proxy's connection open.
+  // Exits explicitly: after an interrupt, a provider that never responds would keep the proxy's connection open.
   void main(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { AuthenticationError, ClientCertificateCredential, ClientSecretCredential, type TokenCredential } from '@azure/identity';
 import { ExitCode, SuiteError, messageOf } from '../errors';
-import { networkError } from './setupHttp';
 
 /** The scope of an app-only token for Microsoft Graph with the app's granted permissions. */
 export const graphScope = 'https://graph.microsoft.com/.default';
@@ -9,7 +8,7 @@ export const graphScope = 'https://graph.microsoft.com/.default';
 /** Microsoft Entra ID's public-cloud authority, the default of @azure/identity. */
 export const defaultAuthorityHost = 'https://login.microsoftonline.com';
 
-/** Where the bearer token for a deployed provider comes from. No variant holds a secret in printable form. */
+/** Where the bearer token for a deployed provider comes from. No variant contains a secret. */
 export type TokenSource =
   | { kind: 'none' }
   | { kind: 'access-token'; variable: 'GRAPH_ACCESS_TOKEN' }
@@ -97,9 +96,11 @@ export function describeTokenSource(source: TokenSource): string {
 
 /**
  * Returns the bearer token for the source, requesting one from the token
- * endpoint for client credentials. An error answer from the token endpoint
- * becomes `credentials.token-endpoint` with exit code 3; a token endpoint that
- * cannot be reached becomes a network error with exit code 2.
+ * endpoint for client credentials. A failed token request throws a
+ * SuiteError with exit code 3 (`credentials.token-endpoint`, or
+ * `credentials.authority-unavailable` when the authority's OpenID
+ * configuration cannot be read), except a timeout, which is
+ * `credentials.timeout` with exit code 2.
  */
 export async function acquireToken(
   source: TokenSource,
@@ -115,7 +116,8 @@ export async function acquireToken(
 
   // Instance discovery would first ask login.microsoftonline.com about the
   // authority; with it off, the only host contacted is AZURE_AUTHORITY_HOST.
-  const credentialOptions = { authorityHost: source.authorityHost, disableInstanceDiscovery: true };
+  // Retries are off because their back-off outlasts --timeout and hides the cause.
+  const credentialOptions = { authorityHost: source.authorityHost, disableInstanceDiscovery: true, retryOptions: { maxRetries: 0 } };
   const credential: TokenCredential =
     source.kind === 'client-secret'
       ? new ClientSecretCredential(source.tenantId, source.clientId, environment.AZURE_CLIENT_SECRET ?? '', credentialOptions)
@@ -144,10 +146,14 @@ function tokenError(source: Extract<TokenSource, { tokenEndpoint: string }>, err
   if (timedOut) {
     return new SuiteError('credentials.timeout', `The token request to ${source.tokenEndpoint} timed out after ${options.timeoutMs} ms`, 'Check AZURE_AUTHORITY_HOST and the network, or raise --timeout (milliseconds).', { cause: error });
   }
-  const networkCause = findNetworkCause(error);
-  if (networkCause) {
-    const failure = networkError('POST', source.tokenEndpoint, networkCause, options.timeoutMs);
-    return new SuiteError(failure.code.replace(/^provider\./, 'credentials.'), `Requesting a token: ${failure.message}`, failure.hint.replace('--provider-base-url', 'AZURE_AUTHORITY_HOST'), { cause: error });
+  if (messageOf(error).startsWith('endpoints_resolution_error')) {
+    const configurationUrl = `${source.authorityHost}/${encodeURIComponent(source.tenantId)}/v2.0/.well-known/openid-configuration`;
+    return new SuiteError(
+      'credentials.authority-unavailable',
+      `Reading the OpenID configuration ${configurationUrl} failed, so no token could be requested: the authority host is unreachable, its certificate is not trusted, or it does not know tenant ${source.tenantId}`,
+      'Check AZURE_AUTHORITY_HOST and AZURE_TENANT_ID; for a private CA, give it through NODE_EXTRA_CA_CERTS.',
+      { exitCode: ExitCode.credentialsRejected, cause: error },
+    );
   }
   if (error instanceof AuthenticationError) {
     const answer = error.errorResponse;
@@ -165,19 +171,6 @@ function tokenError(source: Extract<TokenSource, { tokenEndpoint: string }>, err
     'Check AZURE_TENANT_ID, AZURE_CLIENT_ID, the client secret or certificate, and AZURE_AUTHORITY_HOST.',
     { exitCode: ExitCode.credentialsRejected, cause: error },
   );
-}
-
-// @azure/identity wraps socket errors a few levels deep; the code tells DNS, TLS and refused connections apart.
-function findNetworkCause(error: unknown): { code: string } | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^(E[A-Z]+|ERR_TLS.*|.*CERT.*|UNABLE_TO_.*)$/.test(code) && code !== 'ERR_INVALID_ARG_TYPE') {
-      return { code };
-    }
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 function firstLine(text: string | undefined): string {

@@ -4,10 +4,10 @@ import { type SetupHttpOptions, sendSetupRequest } from './setupHttp';
 
 /** A fixture this run created on the provider and must delete. */
 export interface Fixture {
-  /** Empty when a create call failed without an answer, so the id is not known. */
+  /** Empty when a create call got no response, so the id is not known. */
   scriptId: string;
   displayName: string;
-  /** Why the fixture is still there, for the list printed at the end. */
+  /** The reason the fixture is still there, for the list printed at the end. */
   problem?: string;
 }
 
@@ -49,8 +49,8 @@ function collectionUrlOf(baseUrl: string): string {
 
 /**
  * Lists the calls the Graph state handlers would make for one provider
- * state, without making them; `{scriptId}` stands for the id the provider
- * assigns at set-up.
+ * state, without making them. In the URLs, `{scriptId}` is the id the
+ * provider assigns at set-up.
  */
 export function plannedStateCalls(baseUrl: string, state: string, params: Record<string, unknown>): PlannedCall[] {
   const collectionUrl = collectionUrlOf(baseUrl);
@@ -76,7 +76,7 @@ export function plannedStateCalls(baseUrl: string, state: string, params: Record
 export function graphStateHandlers(options: GraphStateOptions): ProviderStateHandlers {
   const collectionUrl = collectionUrlOf(options.baseUrl);
   const live = new Map<string, Fixture>();
-  // Creations that failed without an answer: the provider may hold the script, under an unknown id.
+  // Create calls that got no response: the provider may contain the script under an unknown id.
   const unconfirmed: Fixture[] = [];
   const running = new Set<Promise<unknown>>();
   let created = 0;
@@ -110,7 +110,7 @@ export function graphStateHandlers(options: GraphStateOptions): ProviderStateHan
       });
     } catch (error) {
       if (error instanceof SuiteError && (error.code === 'provider.timeout' || error.code === 'provider.request-failed')) {
-        unconfirmed.push({ scriptId: '', displayName, problem: `the create call got no answer (${error.code}), so the script may exist; look it up by its displayName` });
+        unconfirmed.push({ scriptId: '', displayName, problem: `the create call got no response (${error.code}), so the script may exist; look it up by its displayName` });
       }
       throw error;
     }

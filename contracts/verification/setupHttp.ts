@@ -4,9 +4,9 @@ import { SuiteError, messageOf } from '../errors';
 export interface SetupHttpOptions {
   token?: string;
   timeoutMs: number;
-  /** Attempts for a 429 or 503 answer, the first included. */
+  /** Attempts for a 429 or 503 response, the first included. */
   maxAttempts: number;
-  /** Wait used when a 429 or 503 answer has no usable Retry-After, in milliseconds. */
+  /** Wait used when a 429 or 503 response has no usable Retry-After, in milliseconds. */
   defaultRetryDelayMs: number;
   /** Upper bound on one wait, so a huge Retry-After cannot stall a CI job. */
   maxRetryDelayMs: number;

@@ -1,11 +1,11 @@
 // A stand-in for a Microsoft Graph tenant, for tests only: real tenants
 // cannot be reached from here. It serves HTTPS on loopback with a
 // certificate from a CA generated per stand-in, so the CLI under test checks
-// TLS the way it would against Graph. Graph's paths are answered by the
-// reference provider behind it; the stand-in adds the token endpoint, the
-// check of the issued token, and the faults a test asks for.
+// TLS the way it would against Graph. The reference provider behind it
+// serves Graph's paths. The stand-in adds the token endpoint, the check of
+// the issued token, and the faults a test requests.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { constants, createPublicKey, randomUUID, verify } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -18,10 +18,12 @@ import type { EndpointContract } from '../../contracts/spec/endpoint';
 export const graphBasePath = '/beta';
 export const standInTenantId = 'contoso-stand-in-tenant';
 
-/** Client credentials the stand-in's token endpoint accepts. */
+/** Client credentials the stand-in's token endpoint accepts: the secret, or a client assertion signed with the certificate's key. */
 export interface StandInClient {
   clientId: string;
   clientSecret: string;
+  /** PEM certificate whose public key must verify a client assertion. */
+  certificatePem?: string;
 }
 
 export interface TenantStandInOptions {
@@ -29,9 +31,9 @@ export interface TenantStandInOptions {
   /** The only bearer token the Graph paths accept; the token endpoint issues it. */
   acceptedToken: string;
   client?: StandInClient;
-  /** Answers every call to POST …/deviceHealthScripts with this status instead of creating a script. */
+  /** Status returned to every POST …/deviceHealthScripts instead of creating a script. */
   createStatus?: number;
-  /** Answers every DELETE with this status instead of deleting. */
+  /** Status returned to every DELETE instead of deleting. */
   deleteStatus?: number;
   /** Never answers runSummary calls until the stand-in closes; `runSummaryHeld` resolves at the first one. */
   holdRunSummary?: boolean;
@@ -40,7 +42,7 @@ export interface TenantStandInOptions {
   transformRunSummaryAnswer?: ReferenceProviderOptions['transformRunSummaryAnswer'];
 }
 
-/** One request the stand-in received; `authorization` says which token it carried. */
+/** One request the stand-in received. `authorization` tells which token it carried. */
 export interface StandInRequest {
   method: string;
   path: string;
@@ -86,6 +88,21 @@ function generateCertificates(): Certificates {
     '-extfile', file('server.ext'));
 
   return { directory, caPath: file('ca.pem'), key: readFileSync(file('server.key'), 'utf8'), cert: readFileSync(file('server.pem'), 'utf8') };
+}
+
+/**
+ * Generates an app's client certificate (RSA, self-signed) into `directory`;
+ * returns the PEM file with key and certificate, for
+ * AZURE_CLIENT_CERTIFICATE_PATH, and the certificate alone, for the stand-in.
+ */
+export function generateClientCertificate(directory: string): { pemPath: string; certificatePem: string } {
+  const keyPath = path.join(directory, 'app.key');
+  const certificatePath = path.join(directory, 'app.crt');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certificatePath, '-days', '2', '-subj', '/CN=contract-test stand-in app'], { stdio: 'pipe' });
+  const certificatePem = readFileSync(certificatePath, 'utf8');
+  const pemPath = path.join(directory, 'app.pem');
+  writeFileSync(pemPath, readFileSync(keyPath, 'utf8') + certificatePem);
+  return { pemPath, certificatePem };
 }
 
 /** Starts the stand-in on an ephemeral loopback port. */
@@ -135,7 +152,9 @@ export async function startTenantStandIn(options: TenantStandInOptions): Promise
     if (pathname.endsWith('/oauth2/v2.0/token')) {
       const fields = Object.fromEntries(new URLSearchParams(form));
       tokenRequests.push(fields);
-      const accepted = options.client && fields.grant_type === 'client_credentials' && fields.client_id === options.client.clientId && fields.client_secret === options.client.clientSecret;
+      const client = options.client;
+      const proof = client && (fields.client_secret === client.clientSecret || (client.certificatePem !== undefined && assertionIsSigned(fields.client_assertion, client.certificatePem)));
+      const accepted = client && fields.grant_type === 'client_credentials' && fields.client_id === client.clientId && proof;
       if (!accepted) {
         sendJson(response, 401, {
           error: 'invalid_client',
@@ -152,7 +171,12 @@ export async function startTenantStandIn(options: TenantStandInOptions): Promise
 
   function answerGraph(request: http.IncomingMessage, pathname: string, body: Buffer, response: http.ServerResponse): void {
     const header = request.headers.authorization;
-    const authorization = header === undefined ? 'none' : header === `Bearer ${options.acceptedToken}` ? 'accepted-token' : 'other-token';
+    let authorization: StandInRequest['authorization'] = 'other-token';
+    if (header === undefined) {
+      authorization = 'none';
+    } else if (header === `Bearer ${options.acceptedToken}`) {
+      authorization = 'accepted-token';
+    }
     const method = request.method ?? 'GET';
     requests.push({ method, path: pathname, authorization });
 
@@ -217,6 +241,22 @@ export async function startTenantStandIn(options: TenantStandInOptions): Promise
       rmSync(certificates.directory, { recursive: true, force: true });
     },
   };
+}
+
+/** Checks the signature of a JWT client assertion (RS256 or PS256) against the certificate; claims are not checked. */
+function assertionIsSigned(assertion: string | undefined, certificatePem: string): boolean {
+  const [header, payload, signature] = (assertion ?? '').split('.');
+  if (!header || !payload || !signature) {
+    return false;
+  }
+  const algorithm = (JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { alg?: string }).alg;
+  const key = createPublicKey(certificatePem);
+  const signed = Buffer.from(`${header}.${payload}`);
+  const bytes = Buffer.from(signature, 'base64url');
+  if (algorithm === 'PS256') {
+    return verify('sha256', signed, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, bytes);
+  }
+  return algorithm === 'RS256' && verify('sha256', signed, key, bytes);
 }
 
 function sendJson(response: http.ServerResponse, status: number, body: unknown): void {
