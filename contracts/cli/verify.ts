@@ -3,6 +3,7 @@
 // failure, 2 the run could not happen, 3 credentials rejected, 130 interrupted.
 process.env.PACT_DO_NOT_TRACK = 'true';
 
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ExitCode, SuiteError, messageOf } from '../errors';
 import { startReferenceProvider } from '../provider/referenceProvider';
@@ -318,7 +319,7 @@ export async function main(argv: string[]): Promise<number> {
     }
 
     const broker = brokerSourceFromEnvironment(process.env);
-    console.log(`Verifying ${broker ? `the pacts from ${broker.pactBrokerUrl}` : options.pactPath ?? 'pacts/'} against ${providerLabel}`);
+    console.log(`Verifying ${broker ? `the pacts from ${broker.pactBrokerUrl}` : path.relative(process.cwd(), path.resolve(options.pactPath ?? pactFilePath()))} against ${providerLabel}`);
     const report = await verifyPact({
       providerBaseUrl,
       pactPath: options.pactPath,
