@@ -1,0 +1,45 @@
+// The launcher behind every npm script: `tsx contracts/cli/run.ts COMMAND [options]`.
+// It loads the command's module inside a try, because a module that fails to
+// load (an incomplete install) would otherwise end the process with Node's
+// exit code 1, which these commands use for "contract failure" or "breaking change".
+process.env.PACT_DO_NOT_TRACK = 'true';
+
+type CommandModule = { main(argv: string[]): Promise<number> };
+
+const couldNotRun = 2;
+
+const commands: Record<string, () => Promise<CommandModule>> = {
+  verify: () => import('./verify'),
+  scorecard: () => import('./scorecard'),
+  diff: () => import('./diffSpec'),
+  docs: () => import('./docs'),
+  'pact:publish': () => import('../broker/publishPacts'),
+  'can-i-deploy': () => import('../broker/canIDeploy'),
+};
+
+async function launch(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const load = name === undefined ? undefined : commands[name];
+  if (!load) {
+    console.error(`error cli.unknown-command: no command named ${JSON.stringify(name ?? '')}\n  what to do: use one of ${Object.keys(commands).join(', ')}.`);
+    return couldNotRun;
+  }
+
+  let command: CommandModule;
+  try {
+    command = await load();
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    console.error(`error cli.load-failed: the ${name} command could not load: ${message}\n  what to do: run \`npm ci\` to restore the dependencies and files; if it persists, report it as a bug of the suite.`);
+    return couldNotRun;
+  }
+  return command.main(rest);
+}
+
+void launch(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`error internal: ${error instanceof Error ? error.message : String(error)}\n  what to do: report it as a bug of the suite, with the command you ran.`);
+    process.exit(couldNotRun);
+  },
+);
