@@ -1,11 +1,11 @@
 // The main job as a provider team runs it: `npm run verify`. Each case where
 // the run cannot happen must exit 2 with one message that names the value at
 // fault and what to do, never a stack trace.
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { type CliRun, runCli } from './support/cli';
+import { type CliRun, repositoryRoot, runCli } from './support/cli';
 
 const verifyScript = 'contracts/cli/verify.ts';
 const workDirectory = mkdtempSync(path.join(os.tmpdir(), 'verify-cli-'));
@@ -99,5 +99,22 @@ describe('npm run verify', () => {
     const run = await runCli(verifyScript, ['--no-such-option']);
 
     expectCouldNotRun(run, 'cli.invalid-option', '--no-such-option');
+  });
+
+  it('exits 2 when the command cannot load', async () => {
+    // The launcher alone, copied away from the modules it loads, stands for an incomplete install.
+    const launcherCopy = path.join(workDirectory, 'incomplete', 'run.ts');
+    mkdirSync(path.dirname(launcherCopy));
+    copyFileSync(path.join(repositoryRoot, 'contracts', 'cli', 'run.ts'), launcherCopy);
+
+    const run = await runCli(path.relative(repositoryRoot, launcherCopy), ['verify']);
+
+    expectCouldNotRun(run, 'cli.load-failed', 'the verify command could not load');
+  });
+
+  it('exits 2 for an unknown command', async () => {
+    const run = await runCli('contracts/cli/run.ts', ['verfy']);
+
+    expectCouldNotRun(run, 'cli.unknown-command', '"verfy"');
   });
 });
