@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   scorecard: () => import('./scorecard'),
   diff: () => import('./diffSpec'),
   docs: () => import('./docs'),
+  provider: () => import('./provider'),
   'pact:publish': () => import('../broker/publishPacts'),
   'can-i-deploy': () => import('../broker/canIDeploy'),
 };

@@ -32,6 +32,8 @@ export interface ReferenceProviderOptions {
   endpoint: EndpointContract;
   /** Path prefix the service root carries, such as `/beta`. Empty by default. */
   basePath?: string;
+  /** Loopback port to listen on; 0, the default, picks a free one. */
+  port?: number;
   /** Answers 401 to calls without a bearer token. On by default. */
   enforceAuth?: boolean;
   /** Answers 400 to run summaries that break the request schema. On by default. */
@@ -186,7 +188,7 @@ export async function startReferenceProvider(options: ReferenceProviderOptions):
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
 

@@ -15,7 +15,7 @@ export const repositoryRoot = path.resolve(__dirname, '..', '..');
  */
 export function runCli(script: string, args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), path.join(repositoryRoot, script), ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repositoryRoot, script), ...args], {
       cwd: repositoryRoot,
       env: { ...process.env, PACT_DO_NOT_TRACK: 'true', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
