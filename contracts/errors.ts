@@ -55,3 +55,13 @@ export function messageOf(error: unknown): string {
   }
   return String(error);
 }
+
+/**
+ * Wraps an error of node:util's parseArgs. Its message for an unknown option
+ * goes on about positional arguments after `--`, which does not apply to
+ * these commands, so only its first sentence is kept.
+ */
+export function invalidOptionError(error: unknown, command: string): SuiteError {
+  const firstSentence = messageOf(error).split(/\.\s/)[0]?.replace(/\.$/, '') ?? 'invalid option';
+  return new SuiteError('cli.invalid-option', firstSentence, `Run \`npm run ${command} -- --help\` for the options.`);
+}

@@ -2,7 +2,7 @@
 // pacticipant is compatible with everything already in an environment, via
 // `pact-broker can-i-deploy`. A deploy job runs it and stops on exit code 1.
 import { parseArgs } from 'node:util';
-import { ExitCode, type ExitCodeValue, SuiteError, messageOf } from '../errors';
+import { ExitCode, type ExitCodeValue, SuiteError, messageOf, invalidOptionError } from '../errors';
 import { providerName } from '../consumer/interactions';
 import { type BrokerCredentials, checkBrokerUrl } from './brokerSource';
 import { readGitVersion } from './gitVersion';
@@ -80,7 +80,7 @@ export async function main(argv: string[], environment: NodeJS.ProcessEnv = proc
         strict: true,
       });
     } catch (error) {
-      throw new SuiteError('cli.invalid-option', messageOf(error), 'Run `npm run can-i-deploy -- --help` for the options.');
+      throw invalidOptionError(error, 'can-i-deploy');
     }
     const values = parsed.values;
     if (values.help) {

@@ -3,7 +3,7 @@
 // them with the `mainBranch` and `matchingBranch` selectors.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ExitCode, SuiteError, messageOf } from '../errors';
+import { ExitCode, SuiteError, messageOf, invalidOptionError } from '../errors';
 import { type BrokerCredentials, checkBrokerUrl } from './brokerSource';
 import { readGitVersion } from './gitVersion';
 import { runPactBroker } from './pactBrokerCli';
@@ -61,7 +61,7 @@ export async function main(argv: string[], environment: NodeJS.ProcessEnv = proc
         strict: true,
       });
     } catch (error) {
-      throw new SuiteError('cli.invalid-option', messageOf(error), 'Run `npm run pact:publish -- --help` for the options.');
+      throw invalidOptionError(error, 'pact:publish');
     }
     if (parsed.values.help) {
       console.log(usage);

@@ -7,7 +7,7 @@
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { apiCompare } from 'api-smart-diff';
 import type { OpenAPIV3 } from 'openapi-types';
-import { ExitCode, SuiteError, messageOf } from '../errors';
+import { ExitCode, SuiteError, messageOf, invalidOptionError } from '../errors';
 import { loadOpenApi } from '../spec/loadOpenApi';
 
 export type ChangeKind =
@@ -489,7 +489,7 @@ export async function main(argv: string[]): Promise<number> {
         allowPositionals: true,
       });
     } catch (error) {
-      throw new SuiteError('cli.invalid-option', messageOf(error), 'Run `npm run diff -- --help` for the options.');
+      throw invalidOptionError(error, 'diff');
     }
     if (parsed.values.help) {
       console.log(usage);

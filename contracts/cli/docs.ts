@@ -5,7 +5,7 @@ process.env.PACT_DO_NOT_TRACK = 'true';
 
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ExitCode, SuiteError, messageOf } from '../errors';
+import { ExitCode, SuiteError, messageOf, invalidOptionError } from '../errors';
 import { defaultDocsDirectory, generateDocs } from '../docs/generateDocs';
 import { formatInstant } from '../docs/verificationStatus';
 
@@ -42,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
         allowPositionals: false,
       });
     } catch (error) {
-      throw new SuiteError('cli.invalid-option', messageOf(error), 'Run `npm run docs -- --help` for the options.');
+      throw invalidOptionError(error, 'docs');
     }
     if (parsed.values.help) {
       console.log(usage);

@@ -2,7 +2,7 @@
 // running until Ctrl-C, so the staging workflow (`verify --provider-base-url`)
 // can be tried on one machine.
 import { parseArgs } from 'node:util';
-import { ExitCode, SuiteError, messageOf } from '../errors';
+import { ExitCode, SuiteError, messageOf, invalidOptionError } from '../errors';
 import { startReferenceProvider } from '../provider/referenceProvider';
 import { readEndpoint } from '../spec/endpoint';
 import { loadOpenApi } from '../spec/loadOpenApi';
@@ -32,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
         strict: true,
       }).values;
     } catch (error) {
-      throw new SuiteError('cli.invalid-option', messageOf(error), 'Run `npm run provider -- --help` for the options.');
+      throw invalidOptionError(error, 'provider');
     }
     if (values.help) {
       console.log(usage);

@@ -6,7 +6,7 @@
 process.env.PACT_DO_NOT_TRACK = 'true';
 
 import { parseArgs } from 'node:util';
-import { ExitCode, SuiteError, messageOf } from '../errors';
+import { ExitCode, SuiteError, messageOf, invalidOptionError } from '../errors';
 import { type CatalogRow, faultCatalog } from '../faults/catalog';
 import { type RowResult, runCatalog } from '../faults/runCatalog';
 import { formatFinding } from '../verification/findings';
@@ -47,7 +47,7 @@ function parseOptions(argv: string[]): ScorecardOptions | 'help' {
       allowPositionals: false,
     });
   } catch (error) {
-    throw new SuiteError('cli.invalid-option', messageOf(error), 'Run `npm run scorecard -- --help` for the options.');
+    throw invalidOptionError(error, 'scorecard');
   }
   const values = parsed.values;
   if (values.help) {
@@ -123,7 +123,7 @@ export async function main(argv: string[]): Promise<number> {
       return ExitCode.passed;
     }
     const rows = selectRows(options.rowIds);
-    console.log(`Fault catalog: ${rows.length} rows, each verified against its own embedded reference provider\n`);
+    console.log(`Fault catalog: ${rows.length} ${rows.length === 1 ? 'row' : 'rows'}, each verified against its own embedded reference provider\n`);
 
     const results = await runCatalog(rows, { concurrency: options.concurrency });
     for (const result of results) {

@@ -5,7 +5,7 @@ process.env.PACT_DO_NOT_TRACK = 'true';
 
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ExitCode, SuiteError, messageOf } from '../errors';
+import { ExitCode, SuiteError, messageOf, invalidOptionError } from '../errors';
 import { startReferenceProvider } from '../provider/referenceProvider';
 import { readEndpoint } from '../spec/endpoint';
 import { loadOpenApi } from '../spec/loadOpenApi';
@@ -90,7 +90,7 @@ function parseOptions(argv: string[]): CliOptions | 'help' {
       allowPositionals: false,
     });
   } catch (error) {
-    throw new SuiteError('cli.invalid-option', messageOf(error), 'Run `npm run verify -- --help` for the options.');
+    throw invalidOptionError(error, 'verify');
   }
   const values = parsed.values;
   if (values.help) {

@@ -18,7 +18,7 @@ export async function loadOpenApi(filePath: string = defaultOpenApiPath): Promis
     throw new SuiteError(
       'openapi.not-found',
       `OpenAPI document not found: ${absolutePath}`,
-      'Pass the path of an existing OpenAPI 3.0 file with --openapi, or restore openapi/runSummary.openapi.yaml.',
+      'Check the path; the suite\'s own document is openapi/runSummary.openapi.yaml.',
     );
   }
 
