@@ -161,7 +161,7 @@ function classifyInOperation(diff: LibraryDiff, operation: string, inner: (strin
         return classifySchema(diff, { operation, side: 'request', part: `${operation} request body`, partPath: diff.path.slice(0, diff.path.length - inner.length + 4), rest: inner.slice(4) }, before, after, listsSeen);
       }
     }
-    return [change('annotation', 'request', `${operation} request body`, describeAction(diff), none, diff)];
+    return [change('annotation', 'request', annotationPart(`${operation} request body`, inner), describeAction(diff), none, diff)];
   }
 
   if (head === 'responses') {
@@ -187,7 +187,7 @@ function classifyInOperation(diff: LibraryDiff, operation: string, inner: (strin
         return classifySchema(diff, { operation, side: 'response', part: `${part} header ${header}`, partPath: diff.path.slice(0, diff.path.length - inner.length + 5), rest: inner.slice(5) }, before, after, listsSeen);
       }
     }
-    return [change('annotation', 'response', part, describeAction(diff), none, diff)];
+    return [change('annotation', 'response', annotationPart(part, inner), describeAction(diff), none, diff)];
   }
 
   if (head === 'parameters') {
@@ -533,4 +533,11 @@ if (require.main === module) {
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
+}
+
+/** Names the example an annotation change sits in, so changes to two examples do not read as one printed twice. */
+function annotationPart(part: string, inner: readonly unknown[]): string {
+  const examplesIndex = inner.indexOf('examples');
+  const exampleName = examplesIndex >= 0 ? inner[examplesIndex + 1] : undefined;
+  return typeof exampleName === 'string' ? `${part} example ${exampleName}` : part;
 }
