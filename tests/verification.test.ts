@@ -99,9 +99,101 @@ describe('verification against the reference provider', () => {
       expect(stateFindings.length).toBeGreaterThan(0);
       expect(stateFindings.map((finding) => finding.location)).toContain('state.a device health script exists');
       expect(stateFindings[0]?.actual).toContain('answered 500');
+      for (const result of report.interactions) {
+        expect(result.findings.filter((finding) => finding.source === 'state').length).toBeGreaterThan(0);
+      }
     } finally {
       await provider.close();
       await new Promise<void>((resolve) => failingStates.close(() => resolve()));
     }
+  });
+
+  describe('with a flaky state-change endpoint', () => {
+    // A state-change endpoint that fails its first calls, then creates the
+    // parent script on the reference provider, stands for a provider whose
+    // fixture set-up is unreliable.
+    async function flakyStates(provider: RunningProvider, failures: number) {
+      const { createServer } = await import('node:http');
+      let setups = 0;
+      const server = createServer((request, response) => {
+        let text = '';
+        request.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        request.on('end', () => {
+          const call = JSON.parse(text) as { action: string; params: { scriptId: string }; state: string };
+          if (call.action !== 'setup') {
+            response.writeHead(200, { 'content-type': 'application/json' });
+            response.end('{}');
+            return;
+          }
+          setups += 1;
+          if (setups <= failures) {
+            response.writeHead(500, { 'content-type': 'application/json' });
+            response.end('{"error":"fixture store busy"}');
+            return;
+          }
+          const create = call.state === 'a device health script exists'
+            ? fetch(`${provider.baseUrl}/deviceManagement/deviceHealthScripts`, {
+                method: 'POST',
+                headers: { 'Content-Type': 'application/json', Authorization: 'Bearer contract-test-placeholder-token' },
+                body: JSON.stringify({ displayName: 'flaky state fixture' }),
+              }).then(async (created) => ((await created.json()) as { id: string }).id)
+            : Promise.resolve(call.params.scriptId);
+          void create.then((scriptId) => {
+            response.writeHead(200, { 'content-type': 'application/json' });
+            response.end(JSON.stringify({ scriptId }));
+          });
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as { port: number };
+      return { url: `http://127.0.0.1:${port}/states`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+    }
+
+    it('passes when a failed set-up succeeds on a retry', async () => {
+      const endpoint = await committedEndpoint();
+      const provider = await startReferenceProvider({ endpoint });
+      const states = await flakyStates(provider, 1);
+      try {
+        const report = await verifyPact({ providerBaseUrl: provider.baseUrl, providerStatesSetupUrl: states.url });
+
+        expect(report.interactions.flatMap((result) => result.findings)).toEqual([]);
+        expect(report.passed).toBe(true);
+      } finally {
+        await states.close();
+        await provider.close();
+      }
+    });
+
+    it('keeps findings on their own interaction after a skipped one', async () => {
+      const endpoint = await committedEndpoint();
+      // Every 400 body carries a date of the wrong type inside innerError.
+      const provider = await startReferenceProvider({
+        endpoint,
+        transformRunSummaryAnswer: (answer) => {
+          if (answer.status !== 400) {
+            return answer;
+          }
+          const body = answer.body as { error: Record<string, unknown> };
+          return { ...answer, body: { error: { ...body.error, innerError: { date: 12345 } } } };
+        },
+      });
+      // Pact tries a set-up three times, so three failures skip the first interaction.
+      const skippedFirst = await flakyStates(provider, 3);
+      try {
+        const report = await verifyPact({ providerBaseUrl: provider.baseUrl, providerStatesSetupUrl: skippedFirst.url });
+
+        const [first, second] = report.interactions;
+        expect(first?.description).toBe('a request to create a run summary with a count sent as a string');
+        expect(first?.findings.map((finding) => finding.source)).not.toContain('schema');
+        expect(first?.findings.map((finding) => finding.location)).toContain('state.a device health script exists');
+        expect(second?.description).toBe('a request to create a run summary with a member the schema does not define');
+        expect(second?.passed).toBe(false);
+        expect(second?.findings.map((finding) => `${finding.code} ${finding.location}`)).toContain('response.body.member.type $.error.innerError.date');
+        expect(second?.findings.filter((finding) => finding.source === 'state')).toEqual([]);
+      } finally {
+        await skippedFirst.close();
+        await provider.close();
+      }
+    });
   });
 });

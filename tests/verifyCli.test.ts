@@ -1,7 +1,7 @@
 // The main job as a provider team runs it: `npm run verify`. Each case where
 // the run cannot happen must exit 2 with one message that names the value at
 // fault and what to do, never a stack trace.
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,6 +69,39 @@ describe('npm run verify', () => {
     const run = await runCli(verifyScript, ['--pact', partial]);
 
     expectCouldNotRun(run, 'pact.invalid', 'provider.name');
+  });
+
+  const committedPact = JSON.parse(readFileSync(path.join(repositoryRoot, 'pacts', 'RunSummaryConsumer-GraphDeviceHealthScripts.json'), 'utf8')) as {
+    metadata: { pactSpecification: { version: string } };
+    interactions: Record<string, unknown>[];
+  };
+
+  const unusablePacts: [string, () => unknown, string][] = [
+    ['a Pact V2 file', () => ({ ...committedPact, metadata: { ...committedPact.metadata, pactSpecification: { version: '2.0.0' } } }), 'Pact 2.0.0 file'],
+    ['two interactions with one description', () => ({ ...committedPact, interactions: [committedPact.interactions[0], committedPact.interactions[0]] }), 'is used twice'],
+    ['a message interaction', () => ({ ...committedPact, interactions: [{ ...committedPact.interactions[0], type: 'Asynchronous/Messages' }] }), 'Asynchronous/Messages interaction'],
+  ];
+
+  it.each(unusablePacts)('exits 2 for %s', async (name, build, reason) => {
+    const file = writeTemp(`${name.replace(/\W+/g, '-')}.json`, JSON.stringify(build()));
+
+    const run = await runCli(verifyScript, ['--pact', file]);
+
+    expectCouldNotRun(run, 'pact.invalid', reason);
+  });
+
+  it('exits 2 when Pact cannot read the pact', async () => {
+    // Invalid UTF-8 inside a description: Node's JSON.parse replaces it, Pact's reader rejects the file.
+    const text = readFileSync(path.join(repositoryRoot, 'pacts', 'RunSummaryConsumer-GraphDeviceHealthScripts.json'));
+    const marker = Buffer.from('a request to create a run summary with a count');
+    const at = text.indexOf(marker);
+    const broken = Buffer.concat([text.subarray(0, at), Buffer.from([0xff, 0xfe]), text.subarray(at)]);
+    const file = path.join(workDirectory, 'not-utf8.json');
+    writeFileSync(file, broken);
+
+    const run = await runCli(verifyScript, ['--pact', file]);
+
+    expectCouldNotRun(run, 'pact.unusable', 'could not load any interaction');
   });
 
   it('exits 2 when the OpenAPI document is missing', async () => {

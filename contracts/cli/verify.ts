@@ -12,12 +12,12 @@ import { loadOpenApi } from '../spec/loadOpenApi';
 import { writeReports } from '../reports/writeReports';
 import { brokerSourceFromEnvironment } from '../broker/brokerSource';
 import { pactFilePath } from '../consumer/pactFiles';
-import { type TokenSource, acquireToken, describeTokenSource, graphScope, readTokenSource, secretsOf } from '../verification/credentials';
+import { type TokenSource, acquireToken, describeTokenSource, graphScope, readAccessToken, readTokenSource, secretsOf } from '../verification/credentials';
 import { type Finding, formatFinding } from '../verification/findings';
 import { readPactFile } from '../verification/pactFile';
 import { describeFixture, plannedStateCalls } from '../verification/providerStates';
 import { Redactor } from '../verification/redact';
-import { assertHostAllowed, isLoopbackHost } from '../verification/setupHttp';
+import { assertHostAllowed, isLoopbackHost, parseUserUrl } from '../verification/setupHttp';
 import { type InteractionResult, type VerificationReport, verifyPact } from '../verification/verifyPact';
 
 const usage = `Usage: npm run verify -- [options]
@@ -42,8 +42,10 @@ Options:
   --help                           print this text
 
 Environment:
-  PROVIDER_BASE_URL                service root, used when --provider-base-url is absent
-  GRAPH_ACCESS_TOKEN               bearer token for a deployed provider (never printed)
+  PROVIDER_BASE_URL                service root, used when --provider-base-url is absent;
+                                   set but empty counts as unset
+  GRAPH_ACCESS_TOKEN               bearer token for a deployed provider (never printed); spaces
+                                   and line breaks around it are removed, any inside it rejected
   AZURE_TENANT_ID, AZURE_CLIENT_ID with AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH
                                    client credentials for an app-only token (scope ${graphScope}),
                                    used when GRAPH_ACCESS_TOKEN is unset
@@ -96,11 +98,14 @@ function parseOptions(argv: string[]): CliOptions | 'help' {
   if (values.help) {
     return 'help';
   }
-  const timeoutText = values.timeout ?? '30000';
-  const timeoutMs = Number(timeoutText);
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
-    throw new SuiteError('cli.invalid-option', `--timeout must be a positive whole number of milliseconds, not ${JSON.stringify(timeoutText)}`, 'Pass, for example, --timeout 30000.');
+  // An empty value would otherwise fall back to the default, such as the embedded provider, and pass unnoticed.
+  for (const [name, value] of Object.entries(values)) {
+    const texts = Array.isArray(value) ? value : [value];
+    if (texts.some((text) => text === '')) {
+      throw new SuiteError('cli.invalid-option', `--${name} "" is empty`, `Give --${name} a value, or leave the option out for its default (see \`npm run verify -- --help\`).`);
+    }
   }
+  const timeoutMs = parseTimeout(values.timeout ?? '30000');
   return {
     providerBaseUrl: values['provider-base-url'] ?? (process.env.PROVIDER_BASE_URL || undefined),
     providerStatesSetupUrl: values['provider-states-setup-url'],
@@ -113,6 +118,22 @@ function parseOptions(argv: string[]): CliOptions | 'help' {
     dryRun: values['dry-run'] ?? false,
     providerBaseUrlOrigin: values['provider-base-url'] === undefined ? 'PROVIDER_BASE_URL' : '--provider-base-url',
   };
+}
+
+/** The largest delay setTimeout accepts; Node turns a larger one into 1 ms with a TimeoutOverflowWarning. */
+const maxTimeoutMs = 2_147_483_647;
+
+function parseTimeout(text: string): number {
+  // Digits only, because Number() would also accept "1e3", "0x10" and " 5 ".
+  const timeoutMs = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(timeoutMs >= 1 && timeoutMs <= maxTimeoutMs)) {
+    throw new SuiteError(
+      'cli.invalid-option',
+      `--timeout ${JSON.stringify(text)} is not a whole number of milliseconds from 1 to ${maxTimeoutMs}`,
+      'Pass decimal digits only, for example --timeout 30000.',
+    );
+  }
+  return timeoutMs;
 }
 
 function parseAllowedHosts(entries: string[]): string[] {
@@ -144,15 +165,7 @@ function checkProviderUrls(options: CliOptions, providerBaseUrl: string): void {
     urls.push(['--provider-states-setup-url', options.providerStatesSetupUrl]);
   }
   for (const [optionName, text] of urls) {
-    let url: URL;
-    try {
-      url = new URL(text);
-    } catch {
-      throw new SuiteError('provider.url.invalid', `${optionName} ${JSON.stringify(text)} is not a valid URL`, 'Pass an absolute URL such as https://graph.microsoft.com/beta.');
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new SuiteError('provider.url.invalid', `${optionName} ${text} uses ${url.protocol}, not http or https`, 'Pass an https:// URL (http:// only for loopback hosts).');
-    }
+    const url = parseUserUrl(text, { name: optionName, code: 'provider.url.invalid', example: 'https://graph.microsoft.com/beta' });
     assertHostAllowed(url, options.allowedHosts, optionName);
     if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
       throw new SuiteError('provider.url.insecure', `${optionName} ${url.origin} uses plain http for a host that is not loopback, so the token would travel unencrypted`, 'Use https:// for that host.');
@@ -277,7 +290,7 @@ function printReport(report: VerificationReport, verbose: boolean, redactor: Red
 export async function main(argv: string[]): Promise<number> {
   const redactor = new Redactor();
   secretsOf(process.env).forEach((secret) => redactor.add(secret));
-  let token = process.env.GRAPH_ACCESS_TOKEN || undefined;
+  let token: string | undefined;
   const controller = new AbortController();
   // The handlers are registered once, so a second Ctrl-C ends the process at once.
   const interrupt = (): void => {
@@ -294,6 +307,8 @@ export async function main(argv: string[]): Promise<number> {
       console.log(usage);
       return ExitCode.passed;
     }
+    // Checked for the embedded provider too, which is also sent the token.
+    token = readAccessToken(process.env);
 
     let providerBaseUrl = options.providerBaseUrl;
     let providerLabel = providerBaseUrl ?? '';
@@ -319,7 +334,7 @@ export async function main(argv: string[]): Promise<number> {
     }
 
     const broker = brokerSourceFromEnvironment(process.env);
-    console.log(`Verifying ${broker ? `the pacts from ${broker.pactBrokerUrl}` : path.relative(process.cwd(), path.resolve(options.pactPath ?? pactFilePath()))} against ${providerLabel}`);
+    console.log(`Verifying ${broker ? `the pacts from ${broker.pactBrokerUrl}` : displayPath(options.pactPath ?? pactFilePath())} against ${providerLabel}`);
     const report = await verifyPact({
       providerBaseUrl,
       pactPath: options.pactPath,
@@ -356,4 +371,11 @@ export async function main(argv: string[]): Promise<number> {
 if (require.main === module) {
   // Exits explicitly: after an interrupt, a provider that never responds would keep the proxy's connection open.
   void main(process.argv.slice(2)).then((code) => process.exit(code));
+}
+
+/** Shows a path relative to the working folder when it lies inside it, else absolute. */
+function displayPath(filePath: string): string {
+  const absolute = path.resolve(filePath);
+  const relative = path.relative(process.cwd(), absolute);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? absolute : relative;
 }

@@ -58,6 +58,12 @@ function structuralProblem(value: unknown): string | undefined {
   if (pact.interactions.length === 0) {
     return '"interactions" is empty';
   }
+  const version = (pact.metadata as { pactSpecification?: { version?: unknown } } | undefined)?.pactSpecification?.version;
+  if (typeof version === 'string' && Number.parseInt(version, 10) < 3) {
+    // Provider-state parameters and the generator that puts the script id into the path need V3 or later.
+    return `it is a Pact ${version} file, but provider-state parameters need Pact V3 or V4`;
+  }
+  const descriptions = new Set<string>();
   for (const [index, interaction] of pact.interactions.entries()) {
     const item = interaction as Record<string, unknown> | null;
     const where = `interactions[${index}]`;
@@ -66,6 +72,14 @@ function structuralProblem(value: unknown): string | undefined {
     }
     if (typeof item.description !== 'string') {
       return `${where}.description is missing`;
+    }
+    // Pact reports results by description, so two equal ones would share their findings.
+    if (descriptions.has(item.description)) {
+      return `${where}.description ${JSON.stringify(item.description)} is used twice`;
+    }
+    descriptions.add(item.description);
+    if (typeof item.type === 'string' && item.type !== 'Synchronous/HTTP') {
+      return `${where} is a ${item.type} interaction, but this suite verifies HTTP interactions only`;
     }
     const request = item.request as Record<string, unknown> | undefined;
     const response = item.response as Record<string, unknown> | undefined;

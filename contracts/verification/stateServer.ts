@@ -52,6 +52,10 @@ export async function startStateServer(
       state: typeof call.state === 'string' ? call.state : '',
       params: (call.params as Record<string, unknown> | undefined) ?? {},
     };
+    if (event.state === '') {
+      // Pact calls the endpoint for an interaction without a provider state too; there is nothing to set up.
+      return { status: 200, body: {} };
+    }
     try {
       const values = event.action === 'setup' ? await handlers.setup(event.state, event.params) : (await handlers.teardown(event.state, event.params), {});
       onEvent(event);

@@ -162,7 +162,7 @@ async function verifyWithWorker(options: VerificationOptions, worker: VerifierWo
       options.signal,
     );
     const results = parseResults(json, redactor);
-    const interactions = buildResults(endpoint, results, events, redactor);
+    const interactions = buildResults(endpoint, results, events, redactor, output);
 
     const credentials = events
       .map((entry) => (entry.kind === 'state' ? entry.event.error : undefined))
@@ -199,7 +199,7 @@ async function verifyWithWorker(options: VerificationOptions, worker: VerifierWo
   return report;
 }
 
-/** Longest time one set-up call can take: every attempt timing out, with the longest wait between attempts. */
+/** Maximum time one set-up call can take: every attempt times out, with the maximum wait between attempts. */
 function setupBudgetMs(timeoutMs: number, retry: VerificationOptions['setupRetry']): number {
   const attempts = retry?.maxAttempts ?? 4;
   return attempts * timeoutMs + (attempts - 1) * (retry?.maxRetryDelayMs ?? 60_000);
@@ -250,7 +250,10 @@ function startVerifierWorker(): VerifierWorker {
   // The child can exit or fail before run() is called, so its end is recorded from the start.
   const outcome = new Promise<WorkerReply | SuiteError>((resolve) => {
     child.on('message', (reply: WorkerReply) => resolve(reply));
-    child.on('exit', (code, signalName) => {
+    // 'close', not 'exit': 'exit' can arrive before the reply the child sent
+    // just before exiting has been read, while 'close' waits for the IPC
+    // channel and the output pipes to reach their end.
+    child.on('close', (code, signalName) => {
       // Ctrl-C reaches the whole process group, the verifier child included.
       if (signalName === 'SIGINT') {
         resolve(new SuiteError('run.interrupted', 'Verification was interrupted', 'Run it again when ready.', { exitCode: ExitCode.interrupted }));
@@ -315,39 +318,55 @@ function parseResults(json: string, redactor: Redactor): PactResultJson {
   }
 }
 
-function buildResults(endpoint: EndpointContract, results: PactResultJson, events: RunEvent[], redactor: Redactor): InteractionResult[] {
-  const groups = groupByInteraction(events);
-  return (results.interactionResults ?? []).map((entry, index) => {
-    const findings: Finding[] = [];
-    const group = groups[index];
+function buildResults(endpoint: EndpointContract, results: PactResultJson, events: RunEvent[], redactor: Redactor, output: string): InteractionResult[] {
+  const entries = results.interactionResults ?? [];
+  if (entries.length === 0) {
+    // Pact reads the file itself; a pact it cannot load yields no interaction at all.
+    const line = stripAnsi(output).split('\n').find((candidate) => /error|invalid|failed/i.test(candidate)) ?? 'no interaction was verified';
+    // Pact's log line carries a timestamp, a thread id and colour codes written out as text.
+    const reason = line.replace(/\\x1b\[[0-9;]*m/g, '').replace(/^.*?pact_verifier: /, '').trim();
+    throw new SuiteError('pact.unusable', `Pact's verifier could not load any interaction from the pact: ${redactor.redact(reason)}`, 'Check that the pact is a Pact V3 or V4 file in UTF-8, or regenerate it with `npm run pact:update`.');
+  }
 
-    for (const event of group?.states ?? []) {
-      if (event.error) {
-        findings.push({
-          code: event.error.code,
-          interaction: entry.description,
-          location: `state.${event.state}`,
-          expected: `${event.action} of provider state '${event.state}' succeeds`,
-          actual: event.error.message,
-          source: 'state',
-        });
-      }
+  const errorsOf = (description: string, list: PactResultJson['errors']) =>
+    (list ?? []).filter((error) => error.interaction === description || error.interaction.endsWith(` - ${description}`));
+  const correlated = correlateEvents(entries.map((entry) => errorsOf(entry.description, results.errors).some(isStateChangeError)), events);
+
+  return entries.map((entry, index) => {
+    const findings: Finding[] = [];
+    const { stateErrors, exchange, lost } = correlated[index] ?? { stateErrors: [], lost: true };
+
+    for (const event of stateErrors) {
+      findings.push({
+        code: event.error?.code ?? 'state.setup.failed',
+        interaction: entry.description,
+        location: `state.${event.state}`,
+        expected: `${event.action} of provider state '${event.state}' succeeds`,
+        actual: event.error?.message ?? 'failed',
+        source: 'state',
+      });
     }
 
-    for (const error of results.errors ?? []) {
-      if (error.interaction === entry.description || error.interaction.endsWith(` - ${entry.description}`)) {
-        findings.push(...pactFindings(entry.description, error.mismatch));
-      }
+    for (const error of errorsOf(entry.description, results.errors)) {
+      findings.push(...pactFindings(entry.description, error.mismatch));
     }
     // NOTE: Pact reports pending status only through failures, so a pending pact's interaction that Pact passes but the schema check fails still fails the run.
-    const pendingErrors = (results.pendingErrors ?? []).filter((error) => error.interaction === entry.description || error.interaction.endsWith(` - ${entry.description}`));
+    const pendingErrors = errorsOf(entry.description, results.pendingErrors);
     for (const error of pendingErrors) {
       findings.push(...pactFindings(entry.description, error.mismatch));
     }
 
-    const exchange = group?.exchange;
-    if (exchange?.error) {
-      findings.push({ code: 'provider.request.failed', interaction: entry.description, location: 'request', expected: 'an answer from the provider', actual: exchange.error, source: 'schema' });
+    if (lost) {
+      findings.push({
+        code: 'verification.response-unmatched',
+        interaction: entry.description,
+        location: 'response',
+        expected: 'one recorded response per interaction Pact sent',
+        actual: 'the responses could not be matched to interactions, so the schema check did not run',
+        source: 'schema',
+      });
+    } else if (exchange?.error) {
+      findings.push({ code: 'provider.request.failed', interaction: entry.description, location: 'request', expected: 'a response from the provider', actual: exchange.error, source: 'schema' });
     } else if (exchange?.response) {
       findings.push(...checkResponse(endpoint, entry.description, exchange.response));
     }
@@ -358,35 +377,83 @@ function buildResults(endpoint: EndpointContract, results: PactResultJson, event
   });
 }
 
+/** Tells whether Pact skipped an interaction because a state set-up failed after its retries. */
+function isStateChangeError(error: { mismatch?: { type: string; message?: string } }): boolean {
+  return error.mismatch?.type !== 'mismatches' && /state change/i.test(error.mismatch?.message ?? '');
+}
+
+interface CorrelatedInteraction {
+  stateErrors: StateEvent[];
+  exchange?: RecordedExchange;
+  /** True when the recorded responses could not be matched to the interactions. */
+  lost: boolean;
+}
+
 /**
- * Splits the run's events into one group per interaction. Pact verifies
- * interactions one after another: state set-up, the request, state
- * tear-down. A group starts at a set-up after a request, or at a request
- * that no set-up preceded.
+ * Matches the run's events to the interactions, in the order Pact verified
+ * them. Pact retries a failed state set-up and, when every attempt fails,
+ * skips the request and the tear-down, so only the interactions without a
+ * state failure sent a request: the n-th recorded response belongs to the
+ * n-th of those. A failed set-up is reported only for an interaction Pact
+ * skipped; a set-up that failed and then succeeded on a retry is not a failure.
  */
-function groupByInteraction(events: RunEvent[]): { states: StateEvent[]; exchange?: RecordedExchange }[] {
-  const groups: { states: StateEvent[]; exchange?: RecordedExchange; closed: boolean }[] = [];
-  let current: (typeof groups)[number] | undefined;
-  for (const entry of events) {
-    if (entry.kind === 'state') {
-      if (entry.event.action === 'setup') {
-        if (!current || current.exchange || current.closed) {
-          current = { states: [], closed: false };
-          groups.push(current);
+/**
+ * Attempts Pact's verifier (pact_ffi 0.5.4) makes at a failing state set-up,
+ * seen in its calls. Only the attribution of set-up messages depends on it.
+ */
+// NOTE: a pact whose interactions have several states each may split the set-up messages unevenly.
+const pactStateAttempts = 3;
+
+function correlateEvents(stateFailed: boolean[], events: RunEvent[]): CorrelatedInteraction[] {
+  const exchanges = events.flatMap((entry) => (entry.kind === 'exchange' ? [entry.exchange] : []));
+  const sent = stateFailed.filter((failed) => !failed).length;
+  const lost = exchanges.length !== sent;
+
+  const correlated: CorrelatedInteraction[] = [];
+  let position = 0;
+  for (const failed of stateFailed) {
+    const item: CorrelatedInteraction = { stateErrors: [], lost };
+    if (failed) {
+      // Consume this interaction's failed attempts; the next success or request starts the next interaction.
+      while (position < events.length && item.stateErrors.length < pactStateAttempts) {
+        const entry = events[position];
+        if (entry?.kind !== 'state' || entry.event.action !== 'setup' || !entry.event.error) {
+          break;
         }
-        current.states.push(entry.event);
-      } else if (current) {
-        current.closed = true;
+        item.stateErrors.push(entry.event);
+        position += 1;
       }
-      continue;
+      item.stateErrors = distinctErrors(item.stateErrors);
+    } else {
+      while (position < events.length && events[position]?.kind !== 'exchange') {
+        position += 1;
+      }
+      const entry = events[position];
+      item.exchange = entry?.kind === 'exchange' ? entry.exchange : undefined;
+      position += 1;
+      while (position < events.length) {
+        const next = events[position];
+        if (next?.kind !== 'state' || next.event.action !== 'teardown') {
+          break;
+        }
+        position += 1;
+      }
     }
-    if (!current || current.exchange || current.closed) {
-      current = { states: [], closed: false };
-      groups.push(current);
-    }
-    current.exchange = entry.exchange;
+    correlated.push(item);
   }
-  return groups;
+  return correlated;
+}
+
+function distinctErrors(events: StateEvent[]): StateEvent[] {
+  const seen = new Set<string>();
+  return events.filter((event) => {
+    const key = `${event.state} ${event.error?.code ?? ''} ${event.error?.message ?? ''}`;
+    if (seen.has(key)) {
+      return false;
+    }
+    seen.add(key);
+    return true;
+  });
 }
 
 function pactFindings(description: string, mismatch: { type: string; message?: string; mismatches?: PactMismatch[] } | undefined): Finding[] {
