@@ -133,9 +133,12 @@ export function buildInteractions(endpoint: EndpointContract): ContractInteracti
   ];
 }
 
-/** Matches a media type with any parameters after it, such as OData's. */
+/**
+ * Matches a media type with any parameters after it, such as OData's. Media
+ * types compare case-insensitively (RFC 9110), hence Rust regex's `(?i)` flag.
+ */
 export function mediaTypePattern(mediaType: string): string {
-  return `^${escapeRegex(mediaType)}(\\s*;.*)?$`;
+  return `(?i)^${escapeRegex(mediaType)}(\\s*;.*)?$`;
 }
 
 function expectedResponse(endpoint: EndpointContract, status: number): ContractInteraction['response'] {

@@ -421,6 +421,13 @@ export const faultCatalog: readonly CatalogRow[] = [
     answer: { when: 'error', setHeaders: { 'Content-Type': fullODataJson } },
   },
   {
+    id: 'content-type-media-type-upper-case',
+    kind: 'header',
+    outcome: 'passes',
+    description: 'sends Content-Type: Application/JSON; charset=utf-8',
+    answer: { setHeaders: { 'Content-Type': 'Application/JSON; charset=utf-8' } },
+  },
+  {
     id: 'content-type-parameters-any-case',
     kind: 'header',
     outcome: 'passes',
