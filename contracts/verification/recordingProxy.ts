@@ -56,50 +56,75 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
       };
       exchanges.push(exchange);
 
+      let finished = false;
       const finish = (status: number, responseHeaders: Record<string, string>, body: Buffer): void => {
+        if (finished) {
+          return;
+        }
+        finished = true;
+        clearTimeout(deadline);
         outgoing.writeHead(status, responseHeaders);
         outgoing.end(body);
         options.onExchange?.(exchange);
       };
+      const fail = (reason: string): void => {
+        if (finished) {
+          return;
+        }
+        exchange.error = options.redactor.redact(reason);
+        finish(502, { 'content-type': 'text/plain' }, Buffer.from(`contract proxy: ${exchange.error}`));
+      };
 
-      const request = transport.request(
-        {
-          protocol: target.protocol,
-          hostname: target.hostname,
-          port: target.port,
-          method: incoming.method,
-          path: `${targetPrefix}${incoming.url ?? '/'}`,
-          headers: { ...headers, host: target.host },
-          timeout: options.timeoutMs,
-        },
-        (response) => {
-          const bodyChunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => bodyChunks.push(chunk));
-          response.on('end', () => {
-            const body = Buffer.concat(bodyChunks);
-            const responseHeaders: Record<string, string> = {};
-            for (const [name, value] of Object.entries(response.headers)) {
-              if (value !== undefined) {
-                responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+      // The socket timeout below only notices silence; this bounds a provider that trickles bytes.
+      const deadline = setTimeout(() => {
+        request?.destroy(new Error(`no complete response within ${options.timeoutMs} ms`));
+      }, options.timeoutMs);
+
+      let request: http.ClientRequest | undefined;
+      try {
+        request = transport.request(
+          {
+            protocol: target.protocol,
+            hostname: target.hostname,
+            port: target.port,
+            method: incoming.method,
+            path: `${targetPrefix}${incoming.url ?? '/'}`,
+            headers: { ...headers, host: target.host },
+            timeout: options.timeoutMs,
+          },
+          (response) => {
+            const bodyChunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => bodyChunks.push(chunk));
+            response.on('error', () => undefined);
+            response.on('close', () => {
+              if (!response.complete) {
+                fail('the provider closed the connection before the response was complete');
               }
-            }
-            exchange.response = options.redactor.redactValue({
-              status: response.statusCode ?? 0,
-              headers: responseHeaders,
-              bodyText: body.toString('utf8'),
             });
-            delete responseHeaders['transfer-encoding'];
-            delete responseHeaders.connection;
-            finish(response.statusCode ?? 502, responseHeaders, body);
-          });
-        },
-      );
+            response.on('end', () => {
+              const body = Buffer.concat(bodyChunks);
+              const responseHeaders = joinedHeaders(response.rawHeaders);
+              exchange.response = options.redactor.redactValue({
+                status: response.statusCode ?? 0,
+                headers: responseHeaders,
+                bodyText: body.toString('utf8'),
+              });
+              delete responseHeaders['transfer-encoding'];
+              delete responseHeaders.connection;
+              finish(response.statusCode ?? 502, responseHeaders, body);
+            });
+          },
+        );
+      } catch (error) {
+        // Node rejects header values it cannot send, such as a token with a line break.
+        fail(`the request could not be sent: ${(error as Error).message}`);
+        return;
+      }
       request.on('timeout', () => {
-        request.destroy(new Error(`no response within ${options.timeoutMs} ms`));
+        request?.destroy(new Error(`no response within ${options.timeoutMs} ms`));
       });
       request.on('error', (error: NodeJS.ErrnoException) => {
-        exchange.error = options.redactor.redact(`${error.code ? `${error.code}: ` : ''}${error.message}`);
-        finish(502, { 'content-type': 'text/plain' }, Buffer.from(`contract proxy: ${exchange.error}`));
+        fail(`${error.code ? `${error.code}: ` : ''}${error.message}`);
       });
       request.end(Buffer.concat(chunks));
     });
@@ -119,4 +144,19 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Collects response headers under lower-case names. A header sent twice is
+ * joined with ", ", so a second Content-Type reaches Pact and the schema
+ * check instead of being dropped the way Node's parsed headers drop it.
+ */
+function joinedHeaders(rawHeaders: string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
+    const name = rawHeaders[index].toLowerCase();
+    const value = rawHeaders[index + 1];
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+  }
+  return headers;
 }

@@ -34,6 +34,9 @@ export const workerProgram = `
 process.env.PACT_DO_NOT_TRACK = 'true';
 const { Verifier } = require(process.argv[1]);
 
+// The IPC channel closes when the parent dies; stop instead of verifying for nobody.
+process.once('disconnect', () => process.exit(1));
+
 function reply(message) {
   if (process.send) {
     process.send(message, () => process.exit(0));
