@@ -54,6 +54,20 @@ describe('loadOpenApi', () => {
     expect(failure.message).toContain('"2.0"');
   });
 
+  it('rejects a circular reference, naming the file', async () => {
+    const circular = committedYaml.replace(
+      '      properties:\n        date:\n',
+      "      properties:\n        nested:\n          $ref: '#/components/schemas/microsoft.graph.ODataErrors.InnerError'\n        date:\n",
+    );
+    expect(circular).not.toBe(committedYaml);
+    const filePath = writeVariant('circular.yaml', circular);
+
+    const failure = await loadFailure(filePath);
+
+    expect(failure.code).toBe('openapi.circular-reference');
+    expect(failure.message).toContain(filePath);
+  });
+
   it('rejects a document without the runSummary operation', async () => {
     const filePath = writeVariant('other-path.yaml', committedYaml.replace('/deviceManagement/deviceHealthScripts/{id}/runSummary:', '/somethingElse/{id}:'));
 

@@ -23,9 +23,11 @@ export async function loadOpenApi(filePath: string = defaultOpenApiPath): Promis
   }
 
   let document: OpenAPI.Document;
+  const parser = new SwaggerParser();
   try {
-    // validate() also dereferences; a fresh parser keeps no state between calls.
-    document = await new SwaggerParser().validate(absolutePath);
+    // validate() also dereferences. Circular references stay as $ref objects,
+    // so they can be reported below instead of recursing without end later.
+    document = await parser.validate(absolutePath, { dereference: { circular: 'ignore' } });
   } catch (error) {
     throw new SuiteError(
       'openapi.invalid',
@@ -35,6 +37,13 @@ export async function loadOpenApi(filePath: string = defaultOpenApiPath): Promis
     );
   }
 
+  if (parser.$refs.circular) {
+    throw new SuiteError(
+      'openapi.circular-reference',
+      `OpenAPI document ${absolutePath} has a circular $ref, which this suite cannot turn into pact matchers or schema checks`,
+      'Break the cycle, for example by inlining one level of the recursive schema.',
+    );
+  }
   return narrowToOpenApi3(document, absolutePath);
 }
 
