@@ -89,6 +89,7 @@ describe('provider transport faults', () => {
     expect(report.interactions.every((result) => !result.passed)).toBe(true);
     expect(findings.filter((finding) => finding.code === 'provider.request.failed').length).toBe(report.interactions.length);
     expect(findings.find((finding) => finding.code === 'provider.request.failed')?.actual).toContain('closed the connection before the response was complete');
+    expect(findings.filter((finding) => finding.source === 'pact')).toEqual([]);
   });
 
   it('reports a response that trickles past the timeout', async () => {
