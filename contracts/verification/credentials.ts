@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { AuthenticationError, ClientCertificateCredential, ClientSecretCredential, type TokenCredential } from '@azure/identity';
 import { ExitCode, SuiteError, messageOf } from '../errors';
+import { parseUserUrl } from './setupHttp';
 
 /** The scope of an app-only token for Microsoft Graph with the app's granted permissions. */
 export const graphScope = 'https://graph.microsoft.com/.default';
@@ -14,9 +15,57 @@ export type TokenSource =
   | { kind: 'access-token'; variable: 'GRAPH_ACCESS_TOKEN' }
   | { kind: 'client-secret' | 'client-certificate'; tenantId: string; clientId: string; authorityHost: string; tokenEndpoint: string };
 
-/** Values of the environment that are secrets, for the redactor. */
+/** Values of the environment that are secrets, for the redactor, each also without surrounding whitespace. */
 export function secretsOf(environment: NodeJS.ProcessEnv): string[] {
-  return [environment.GRAPH_ACCESS_TOKEN, environment.AZURE_CLIENT_SECRET].filter((value): value is string => Boolean(value));
+  return [environment.GRAPH_ACCESS_TOKEN, environment.AZURE_CLIENT_SECRET]
+    .filter((value): value is string => Boolean(value))
+    .flatMap((value) => [value, value.trim()]);
+}
+
+/** The Redactor ignores shorter secrets, so a shorter token could be printed. */
+export const minTokenLength = 8;
+
+/**
+ * Rejects a bearer token that cannot be sent in an Authorization header or
+ * could not be hidden from output: any character outside visible ASCII
+ * (control characters, whitespace, non-ASCII) or fewer than 8 characters.
+ * `origin` names where the token came from. The message never contains the token.
+ */
+export function checkToken(token: string, origin: string, hint: string): string {
+  const problems: string[] = [];
+  const control = token.search(/[\u0000-\u001f\u007f-\u009f]/);
+  const whitespace = token.search(/\s/);
+  const nonAscii = token.search(/[^\u0000-\u007f]/);
+  if (control !== -1) {
+    problems.push(`a control character at position ${control + 1}`);
+  }
+  if (whitespace !== -1 && whitespace !== control) {
+    problems.push(`whitespace at position ${whitespace + 1}`);
+  }
+  if (nonAscii !== -1 && nonAscii !== control && nonAscii !== whitespace) {
+    problems.push(`a non-ASCII character at position ${nonAscii + 1}`);
+  }
+  if (token.length < minTokenLength) {
+    problems.push(`only ${token.length} character${token.length === 1 ? '' : 's'}, fewer than ${minTokenLength}`);
+  }
+  if (problems.length > 0) {
+    throw new SuiteError('credentials.token-invalid', `The token from ${origin} is not a usable bearer token: it has ${problems.join(' and ')} (the token is not shown)`, hint);
+  }
+  return token;
+}
+
+/**
+ * Reads GRAPH_ACCESS_TOKEN, or undefined when it is unset or empty.
+ * Surrounding spaces, tabs and line breaks are removed, because secret
+ * stores and `echo` often add a final newline. Whitespace inside the token
+ * is rejected by checkToken.
+ */
+export function readAccessToken(environment: NodeJS.ProcessEnv): string | undefined {
+  const value = environment.GRAPH_ACCESS_TOKEN;
+  if (!value) {
+    return undefined;
+  }
+  return checkToken(value.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, ''), 'GRAPH_ACCESS_TOKEN', 'Set GRAPH_ACCESS_TOKEN to the bearer token alone, without quotes, "Bearer " or line breaks inside it.');
 }
 
 /**
@@ -27,7 +76,7 @@ export function secretsOf(environment: NodeJS.ProcessEnv): string[] {
  * silently fall back to sending no token.
  */
 export function readTokenSource(environment: NodeJS.ProcessEnv): TokenSource {
-  if (environment.GRAPH_ACCESS_TOKEN) {
+  if (readAccessToken(environment) !== undefined) {
     return { kind: 'access-token', variable: 'GRAPH_ACCESS_TOKEN' };
   }
   const tenantId = environment.AZURE_TENANT_ID ?? '';
@@ -69,16 +118,9 @@ export function readTokenSource(environment: NodeJS.ProcessEnv): TokenSource {
 }
 
 function readAuthorityHost(value: string | undefined): string {
+  // Empty counts as unset, like the other AZURE_* variables.
   const text = value || defaultAuthorityHost;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new SuiteError('credentials.authority-invalid', `AZURE_AUTHORITY_HOST ${JSON.stringify(text)} is not a valid URL`, `Set it to an https URL such as ${defaultAuthorityHost}, or unset it.`);
-  }
-  if (url.protocol !== 'https:') {
-    throw new SuiteError('credentials.authority-invalid', `AZURE_AUTHORITY_HOST ${text} does not use https`, `Set it to an https URL such as ${defaultAuthorityHost}; tokens are only requested over TLS.`);
-  }
+  parseUserUrl(text, { name: 'AZURE_AUTHORITY_HOST', code: 'credentials.authority-invalid', httpsOnly: true, example: defaultAuthorityHost });
   return text.replace(/\/+$/, '');
 }
 
@@ -111,7 +153,7 @@ export async function acquireToken(
     return undefined;
   }
   if (source.kind === 'access-token') {
-    return environment.GRAPH_ACCESS_TOKEN;
+    return readAccessToken(environment);
   }
 
   // Instance discovery would first ask login.microsoftonline.com about the
@@ -130,7 +172,7 @@ export async function acquireToken(
     if (!token?.token) {
       throw new SuiteError('credentials.token-endpoint', `The token endpoint ${source.tokenEndpoint} returned no access token`, 'Check the app registration and AZURE_AUTHORITY_HOST.', { exitCode: ExitCode.credentialsRejected });
     }
-    return token.token;
+    return checkToken(token.token, `the token endpoint ${source.tokenEndpoint}`, 'Check what the token endpoint returns in access_token; a Microsoft Entra ID token is a JWT of visible ASCII characters.');
   } catch (error) {
     throw tokenError(source, error, options, timeout.aborted);
   }

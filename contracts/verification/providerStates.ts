@@ -109,7 +109,7 @@ export function graphStateHandlers(options: GraphStateOptions): ProviderStateHan
         detectionScriptContent: Buffer.from('exit 0').toString('base64'),
       });
     } catch (error) {
-      if (error instanceof SuiteError && (error.code === 'provider.timeout' || error.code === 'provider.request-failed')) {
+      if (error instanceof SuiteError && (error.code === 'provider.timeout' || error.code === 'provider.request.failed')) {
         unconfirmed.push({ scriptId: '', displayName, problem: `the create call got no response (${error.code}), so the script may exist; look it up by its displayName` });
       }
       throw error;

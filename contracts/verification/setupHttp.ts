@@ -111,7 +111,87 @@ export function networkError(method: string, url: string, error: unknown, timeou
   if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
     return new SuiteError('provider.unreachable', `${target} failed: ${hostOf(url)} is unreachable (${code})`, 'Start the provider, or correct the host and port in --provider-base-url.', { cause: error });
   }
-  return new SuiteError('provider.request-failed', `${target} failed: ${cause?.message ?? messageOf(error)}`, 'Check that the provider is up and reachable from this machine.', { cause: error });
+  // undici (Node's fetch) rejects ports of its "bad ports" list, such as 1 and 6000, before connecting.
+  if (cause?.message === 'bad port') {
+    const port = portOf(url);
+    return new SuiteError(
+      'provider.port-blocked',
+      `${target} was not sent: Node's fetch blocks port ${port}, which is on its list of bad ports`,
+      'Run the provider on another port, such as 8080 or 8443, and put that port in the URL.',
+      { cause: error },
+    );
+  }
+  return new SuiteError('provider.request.failed', `${target} failed: ${cause?.message ?? messageOf(error)}`, 'Check that the provider is up and reachable from this machine.', { cause: error });
+}
+
+/** Returns a URL's port, the scheme's default port when the URL has none. */
+function portOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * Replaces the password in a URL's user info with `***`, so a message can
+ * show the URL without the secret. Works on text that does not parse as a URL too.
+ */
+export function maskUserInfo(text: string): string {
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#@]*)@/i, (_match, scheme: string, userInfo: string) => {
+    const colon = userInfo.indexOf(':');
+    return `${scheme}${colon === -1 ? userInfo : `${userInfo.slice(0, colon)}:***`}@`;
+  });
+}
+
+export interface UrlRules {
+  /** The option or variable the URL came from, named in messages. */
+  name: string;
+  /** The error code of a rejected URL. */
+  code: string;
+  /** Accept only https; otherwise http and https are accepted. */
+  httpsOnly?: boolean;
+  /** An example of a valid value, for the hint. */
+  example: string;
+}
+
+/**
+ * Parses a URL given by the user and rejects what would be ignored, altered
+ * or leaked on the way. That is whitespace or control characters, which the
+ * URL parser drops silently, and a scheme other than http(s). It is also
+ * user info, because a password would be printed and sent, and a query
+ * string or fragment, because the verified paths are appended to the URL.
+ * Messages show the URL with its password masked.
+ */
+export function parseUserUrl(text: string, rules: UrlRules): URL {
+  const masked = maskUserInfo(text);
+  // Quoted only when needed, so an empty value or a line break stays visible.
+  const displayedUrl = masked === '' || /[\s"]/.test(masked) || /[^\u0021-\u007e]/.test(masked) ? JSON.stringify(masked) : masked;
+  const reject = (problem: string, hint: string): SuiteError => new SuiteError(rules.code, `${rules.name} ${displayedUrl} ${problem}`, hint);
+  const schemes = rules.httpsOnly ? 'https' : 'http or https';
+  if (text === '') {
+    throw reject('is empty', `Use an absolute ${schemes} URL such as ${rules.example}.`);
+  }
+  if (/[\s\u0000-\u001f\u007f]/.test(text)) {
+    throw reject('contains whitespace or a control character', `Remove the whitespace or line break, for example ${rules.example}.`);
+  }
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw reject('is not a valid URL', `Use an absolute ${schemes} URL such as ${rules.example}.`);
+  }
+  if (url.protocol !== 'https:' && (rules.httpsOnly || url.protocol !== 'http:')) {
+    throw reject(rules.httpsOnly ? 'does not use https' : `uses ${url.protocol}, not ${schemes}`, `Use a URL such as ${rules.example}.`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw reject('contains user info (user name or password)', 'Remove the user name and password from the URL. The bearer token comes from GRAPH_ACCESS_TOKEN or the AZURE_* variables.');
+  }
+  if (text.includes('?') || text.includes('#')) {
+    throw reject('contains a query string or fragment, which the request paths cannot be appended to', `Remove everything from the "?" or "#" on, for example ${rules.example}.`);
+  }
+  return url;
 }
 
 /** Tells whether a host name is this machine: localhost, 127.0.0.0/8 or ::1. */
