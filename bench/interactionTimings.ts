@@ -1,4 +1,4 @@
-import { ProviderStates } from '../contracts/consumer/interactions';
+import { ProviderStates } from '../contracts/consumer/contractNames';
 import { pactFilePath } from '../contracts/consumer/pactFiles';
 import { type RunningProvider, startReferenceProvider } from '../contracts/provider/referenceProvider';
 import { readEndpoint } from '../contracts/spec/endpoint';

@@ -1,5 +1,5 @@
 import type { VerifierOptions } from '@pact-foundation/pact';
-import { providerName } from '../consumer/interactions';
+import { providerName } from '../consumer/contractNames';
 import { SuiteError } from '../errors';
 import { readGitVersion } from './gitVersion';
 

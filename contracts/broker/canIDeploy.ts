@@ -3,7 +3,7 @@
 // `pact-broker can-i-deploy`. A deploy job runs it and stops on exit code 1.
 import { parseArgs } from 'node:util';
 import { ExitCode, type ExitCodeValue, SuiteError, messageOf, invalidOptionError } from '../errors';
-import { providerName } from '../consumer/interactions';
+import { providerName } from '../consumer/contractNames';
 import { type BrokerCredentials, checkBrokerUrl } from './brokerSource';
 import { readGitVersion } from './gitVersion';
 import { runPactBroker } from './pactBrokerCli';

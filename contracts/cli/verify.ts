@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ExitCode, SuiteError, messageOf, invalidOptionError } from '../errors';
 import { startReferenceProvider } from '../provider/referenceProvider';
-import { readEndpoint } from '../spec/endpoint';
+import { type EndpointContract, readEndpoint } from '../spec/endpoint';
 import { loadOpenApi } from '../spec/loadOpenApi';
 import { writeReports } from '../reports/writeReports';
 import { brokerSourceFromEnvironment } from '../broker/brokerSource';
@@ -311,6 +311,7 @@ export async function main(argv: string[]): Promise<number> {
     token = readAccessToken(process.env);
 
     let providerBaseUrl = options.providerBaseUrl;
+    let endpoint: EndpointContract | undefined;
     let providerLabel = providerBaseUrl ?? '';
     if (providerBaseUrl) {
       checkProviderUrls(options, providerBaseUrl);
@@ -326,7 +327,7 @@ export async function main(argv: string[]): Promise<number> {
       printPlan(options, 'http://127.0.0.1:<port of the embedded provider>', undefined);
       return ExitCode.passed;
     } else {
-      const endpoint = readEndpoint(await loadOpenApi(options.openApiPath));
+      endpoint = readEndpoint(await loadOpenApi(options.openApiPath));
       const provider = await startReferenceProvider({ endpoint });
       stopProvider = () => provider.close();
       providerBaseUrl = provider.baseUrl;
@@ -339,6 +340,7 @@ export async function main(argv: string[]): Promise<number> {
       providerBaseUrl,
       pactPath: options.pactPath,
       openApiPath: options.openApiPath,
+      endpoint,
       providerStatesSetupUrl: options.providerStatesSetupUrl,
       token,
       timeoutMs: options.timeoutMs,

@@ -2,31 +2,10 @@ import { MatchersV3 } from '@pact-foundation/pact';
 import type { OpenAPIV3 } from 'openapi-types';
 import { SuiteError } from '../errors';
 import { type EndpointContract, declaredResponse, firstExample } from '../spec/endpoint';
+import { type ProviderStateName, ProviderStates, placeholderToken, scriptIdParameter } from './contractNames';
 import { escapeRegex, matcherFor } from './matchers';
 
-/** The names under which this suite's pacts are written and verified. */
-export const consumerName = 'RunSummaryConsumer';
-export const providerName = 'GraphDeviceHealthScripts';
-
-/**
- * Provider states, written as facts about data. Each takes the script id as a
- * parameter and a provider returns the id it really used, which Pact injects
- * into the request path.
- */
-export const ProviderStates = {
-  scriptExists: 'a device health script exists',
-  scriptMissing: 'no device health script has the given id',
-} as const;
-export type ProviderStateName = (typeof ProviderStates)[keyof typeof ProviderStates];
-
-/** The name of the provider-state value that holds the script id. */
-export const scriptIdParameter = 'scriptId';
-
-/**
- * Placeholder sent as the bearer token in pacts. A verifier replaces it with a
- * real token when it has one; the pact never holds a real token.
- */
-export const placeholderToken = 'contract-test-placeholder-token';
+export { consumerName, placeholderToken, type ProviderStateName, ProviderStates, providerName, scriptIdParameter } from './contractNames';
 
 export type InteractionKey = 'create' | 'missingToken' | 'wrongType' | 'unknownMember' | 'unknownScript';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { consumerName, providerName } from './interactions';
+import { consumerName, providerName } from './contractNames';
 
 /** Folder of the committed pacts. */
 export const committedPactDirectory = path.resolve(__dirname, '..', '..', 'pacts');

@@ -1,5 +1,5 @@
 import type { OpenAPIV3 } from 'openapi-types';
-import { type ProviderStateName, ProviderStates, scriptIdParameter } from '../consumer/interactions';
+import { type ProviderStateName, ProviderStates, scriptIdParameter } from '../consumer/contractNames';
 import { SuiteError } from '../errors';
 import { type CatalogRow, faultKinds } from '../faults/catalog';
 import type { EndpointContract } from '../spec/endpoint';

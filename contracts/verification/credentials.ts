@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { AuthenticationError, ClientCertificateCredential, ClientSecretCredential, type TokenCredential } from '@azure/identity';
+import type { AuthenticationError, TokenCredential } from '@azure/identity';
 import { ExitCode, SuiteError, messageOf } from '../errors';
 import { parseUserUrl } from './setupHttp';
 
@@ -160,6 +160,8 @@ export async function acquireToken(
   // authority; with it off, the only host contacted is AZURE_AUTHORITY_HOST.
   // Retries are off because their back-off outlasts --timeout and hides the cause.
   const credentialOptions = { authorityHost: source.authorityHost, disableInstanceDiscovery: true, retryOptions: { maxRetries: 0 } };
+  // Loaded here, not at the top: @azure/identity costs about 0.1 s to load and most runs use no client credentials.
+  const { ClientCertificateCredential, ClientSecretCredential } = await import('@azure/identity');
   const credential: TokenCredential =
     source.kind === 'client-secret'
       ? new ClientSecretCredential(source.tenantId, source.clientId, environment.AZURE_CLIENT_SECRET ?? '', credentialOptions)
@@ -174,11 +176,18 @@ export async function acquireToken(
     }
     return checkToken(token.token, `the token endpoint ${source.tokenEndpoint}`, 'Check what the token endpoint returns in access_token; a Microsoft Entra ID token is a JWT of visible ASCII characters.');
   } catch (error) {
-    throw tokenError(source, error, options, timeout.aborted);
+    const { AuthenticationError } = await import('@azure/identity');
+    throw tokenError(source, error instanceof AuthenticationError ? error : undefined, error, options, timeout.aborted);
   }
 }
 
-function tokenError(source: Extract<TokenSource, { tokenEndpoint: string }>, error: unknown, options: { timeoutMs: number; signal?: AbortSignal }, timedOut: boolean): SuiteError {
+function tokenError(
+  source: Extract<TokenSource, { tokenEndpoint: string }>,
+  authenticationError: AuthenticationError | undefined,
+  error: unknown,
+  options: { timeoutMs: number; signal?: AbortSignal },
+  timedOut: boolean,
+): SuiteError {
   if (error instanceof SuiteError) {
     return error;
   }
@@ -197,12 +206,12 @@ function tokenError(source: Extract<TokenSource, { tokenEndpoint: string }>, err
       { exitCode: ExitCode.credentialsRejected, cause: error },
     );
   }
-  if (error instanceof AuthenticationError) {
-    const answer = error.errorResponse;
+  if (authenticationError) {
+    const answer = authenticationError.errorResponse;
     const detail = firstLine(answer.errorDescription);
     return new SuiteError(
       'credentials.token-endpoint',
-      `The token endpoint ${source.tokenEndpoint} rejected the client credentials of app ${source.clientId}: ${error.statusCode} ${answer.error}${detail ? ` (${detail})` : ''}`,
+      `The token endpoint ${source.tokenEndpoint} rejected the client credentials of app ${source.clientId}: ${authenticationError.statusCode} ${answer.error}${detail ? ` (${detail})` : ''}`,
       'Check AZURE_TENANT_ID, AZURE_CLIENT_ID and the client secret or certificate, and that the app registration exists in that tenant.',
       { exitCode: ExitCode.credentialsRejected, cause: error },
     );

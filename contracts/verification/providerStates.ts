@@ -1,5 +1,5 @@
 import { ExitCode, SuiteError } from '../errors';
-import { ProviderStates, scriptIdParameter } from '../consumer/interactions';
+import { ProviderStates, scriptIdParameter } from '../consumer/contractNames';
 import { type SetupHttpOptions, sendSetupRequest } from './setupHttp';
 
 /** A fixture this run created on the provider and must delete. */

@@ -20,6 +20,8 @@ export interface VerificationOptions {
   /** Service root of the provider; its path prefix is kept. */
   providerBaseUrl: string;
   openApiPath?: string;
+  /** The endpoint read from the OpenAPI already, so the document is not parsed twice; wins over openApiPath. */
+  endpoint?: EndpointContract;
   pactPath?: string;
   /** Bearer token for interactions whose pact request carries Authorization. */
   token?: string;
@@ -111,7 +113,7 @@ async function verifyWithWorker(options: VerificationOptions, worker: VerifierWo
   const timeoutMs = options.timeoutMs ?? 30_000;
   const pactPath = path.resolve(options.pactPath ?? pactFilePath());
 
-  const endpoint = readEndpoint(await loadOpenApi(options.openApiPath));
+  const endpoint = options.endpoint ?? readEndpoint(await loadOpenApi(options.openApiPath));
   // With a broker, Pact fetches the pacts itself, so there is no local file to read.
   const pact = options.broker ? brokerPactNames(options.broker) : readPactFile(pactPath);
   const pactSource = options.broker ? brokerVerifierOptions(options.broker) : { pactUrls: [pactPath] };
