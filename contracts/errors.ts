@@ -65,3 +65,17 @@ export function invalidOptionError(error: unknown, command: string): SuiteError 
   const firstSentence = messageOf(error).split(/\.\s/)[0]?.replace(/\.$/, '') ?? 'invalid option';
   return new SuiteError('cli.invalid-option', firstSentence, `Run \`npm run ${command} -- --help\` for the options.`);
 }
+
+/**
+ * Formats an error a command caught as the one message block it prints, and
+ * picks the exit code: the SuiteError's own, or 2 for an unexpected error.
+ */
+export function describeFailure(error: unknown): { text: string; exitCode: ExitCodeValue } {
+  if (error instanceof SuiteError) {
+    return { text: error.describe(), exitCode: error.exitCode };
+  }
+  return {
+    text: `error internal: ${messageOf(error)}\n  what to do: report this as a bug of the suite, with the command you ran.`,
+    exitCode: ExitCode.couldNotRun,
+  };
+}

@@ -2,7 +2,7 @@
 // pacticipant is compatible with everything already in an environment, via
 // `pact-broker can-i-deploy`. A deploy job runs it and stops on exit code 1.
 import { parseArgs } from 'node:util';
-import { ExitCode, type ExitCodeValue, SuiteError, messageOf, invalidOptionError } from '../errors';
+import { describeFailure, ExitCode, type ExitCodeValue, invalidOptionError, SuiteError } from '../errors';
 import { providerName } from '../consumer/contractNames';
 import { type BrokerCredentials, checkBrokerUrl } from './brokerSource';
 import { readGitVersion } from './gitVersion';
@@ -118,8 +118,9 @@ export async function main(argv: string[], environment: NodeJS.ProcessEnv = proc
     console.log(verdict.output.trim());
     return verdict.exitCode;
   } catch (error) {
-    console.error(error instanceof SuiteError ? error.describe() : `error internal: ${messageOf(error)}\n  what to do: report this as a bug of the suite, with the command you ran.`);
-    return ExitCode.couldNotRun;
+    const failure = describeFailure(error);
+    console.error(failure.text);
+    return failure.exitCode;
   }
 }
 

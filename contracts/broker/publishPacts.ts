@@ -3,7 +3,7 @@
 // them with the `mainBranch` and `matchingBranch` selectors.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ExitCode, SuiteError, messageOf, invalidOptionError } from '../errors';
+import { describeFailure, ExitCode, invalidOptionError, SuiteError } from '../errors';
 import { type BrokerCredentials, checkBrokerUrl } from './brokerSource';
 import { readGitVersion } from './gitVersion';
 import { runPactBroker } from './pactBrokerCli';
@@ -89,8 +89,9 @@ export async function main(argv: string[], environment: NodeJS.ProcessEnv = proc
     console.log(output.trim());
     return ExitCode.passed;
   } catch (error) {
-    console.error(error instanceof SuiteError ? error.describe() : `error internal: ${messageOf(error)}\n  what to do: report this as a bug of the suite, with the command you ran.`);
-    return ExitCode.couldNotRun;
+    const failure = describeFailure(error);
+    console.error(failure.text);
+    return failure.exitCode;
   }
 }
 

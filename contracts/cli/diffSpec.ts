@@ -7,7 +7,7 @@
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { apiCompare } from 'api-smart-diff';
 import type { OpenAPIV3 } from 'openapi-types';
-import { ExitCode, SuiteError, messageOf, invalidOptionError } from '../errors';
+import { describeFailure, ExitCode, invalidOptionError, SuiteError } from '../errors';
 import { loadOpenApi } from '../spec/loadOpenApi';
 
 export type ChangeKind =
@@ -520,11 +520,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     return breaking.length > 0 ? ExitCode.contractFailed : ExitCode.passed;
   } catch (error) {
-    if (error instanceof SuiteError) {
-      console.error(error.describe());
-      return ExitCode.couldNotRun;
-    }
-    console.error(`error internal: ${messageOf(error)}\n  what to do: report this as a bug of the suite, with the command you ran.`);
+    // Every failure is 2 here, because 1 already means "a breaking change".
+    console.error(describeFailure(error).text);
     return ExitCode.couldNotRun;
   }
 }

@@ -5,7 +5,7 @@ process.env.PACT_DO_NOT_TRACK = 'true';
 
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ExitCode, SuiteError, messageOf, invalidOptionError } from '../errors';
+import { describeFailure, ExitCode, invalidOptionError } from '../errors';
 import { defaultDocsDirectory, generateDocs } from '../docs/generateDocs';
 import { formatInstant } from '../docs/verificationStatus';
 
@@ -75,12 +75,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     return ExitCode.passed;
   } catch (error) {
-    if (error instanceof SuiteError) {
-      console.error(error.describe());
-      return error.exitCode;
-    }
-    console.error(`error internal: ${messageOf(error)}\n  what to do: report this as a bug of the suite, with the command you ran.`);
-    return ExitCode.couldNotRun;
+    const failure = describeFailure(error);
+    console.error(failure.text);
+    return failure.exitCode;
   }
 }
 

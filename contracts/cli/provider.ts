@@ -2,7 +2,7 @@
 // running until Ctrl-C, so the staging workflow (`verify --provider-base-url`)
 // can be tried on one machine.
 import { parseArgs } from 'node:util';
-import { ExitCode, SuiteError, messageOf, invalidOptionError } from '../errors';
+import { describeFailure, ExitCode, invalidOptionError, messageOf, SuiteError } from '../errors';
 import { startReferenceProvider } from '../provider/referenceProvider';
 import { readEndpoint } from '../spec/endpoint';
 import { loadOpenApi } from '../spec/loadOpenApi';
@@ -62,11 +62,8 @@ export async function main(argv: string[]): Promise<number> {
     console.log('Reference provider stopped.');
     return ExitCode.passed;
   } catch (error) {
-    if (error instanceof SuiteError) {
-      console.error(error.describe());
-      return error.exitCode;
-    }
-    console.error(`error internal: ${messageOf(error)}\n  what to do: report this as a bug of the suite, with the command you ran.`);
-    return ExitCode.couldNotRun;
+    const failure = describeFailure(error);
+    console.error(failure.text);
+    return failure.exitCode;
   }
 }

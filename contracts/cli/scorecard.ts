@@ -6,7 +6,7 @@
 process.env.PACT_DO_NOT_TRACK = 'true';
 
 import { parseArgs } from 'node:util';
-import { ExitCode, SuiteError, messageOf, invalidOptionError } from '../errors';
+import { describeFailure, ExitCode, invalidOptionError, SuiteError } from '../errors';
 import { type CatalogRow, faultCatalog } from '../faults/catalog';
 import { type RowResult, runCatalog } from '../faults/runCatalog';
 import { formatFinding } from '../verification/findings';
@@ -132,12 +132,9 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`\n${summarize(results)}`);
     return results.every((result) => result.verdict !== 'unexpected') ? ExitCode.passed : ExitCode.contractFailed;
   } catch (error) {
-    if (error instanceof SuiteError) {
-      console.error(error.describe());
-      return error.exitCode;
-    }
-    console.error(`error internal: ${messageOf(error)}\n  what to do: report this as a bug of the suite, with the command you ran.`);
-    return ExitCode.couldNotRun;
+    const failure = describeFailure(error);
+    console.error(failure.text);
+    return failure.exitCode;
   }
 }
 
