@@ -299,7 +299,7 @@ function throughputSection(result: SchemaThroughput): string[] {
   return [
     '## Schema validation throughput',
     '',
-    `checkResponse on the pact's 201 response: ${formatSummary(result.checksPerSecond, 'checks/s', 0)}, 500 ms windows.`,
+    `checkResponse on the OpenAPI's 201 example: ${formatSummary(result.checksPerSecond, 'checks/s', 0)}, 500 ms windows.`,
     `First check on a freshly loaded OpenAPI (compiles the schema with Ajv): ${result.firstCheckMs.toFixed(1)} ms. Findings on that response: ${result.findings}.`,
     '',
   ];

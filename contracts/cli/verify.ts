@@ -18,7 +18,7 @@ import { readPactFile } from '../verification/pactFile';
 import { describeFixture, plannedStateCalls } from '../verification/providerStates';
 import { Redactor } from '../verification/redact';
 import { assertHostAllowed, isLoopbackHost, parseUserUrl } from '../verification/setupHttp';
-import { type InteractionResult, type VerificationReport, verifyPact } from '../verification/verifyPact';
+import { type InteractionResult, type VerificationReport, type VerifierWorker, startVerifierWorker, verifyPact } from '../verification/verifyPact';
 
 const usage = `Usage: npm run verify -- [options]
 
@@ -301,6 +301,7 @@ export async function main(argv: string[]): Promise<number> {
   process.once('SIGTERM', interrupt);
 
   let stopProvider: (() => Promise<void>) | undefined;
+  let worker: VerifierWorker | undefined;
   try {
     const options = parseOptions(argv);
     if (options === 'help') {
@@ -309,6 +310,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     // Checked for the embedded provider too, which is also sent the token.
     token = readAccessToken(process.env);
+    // Started before the OpenAPI is read and the provider reached, so Pact loads meanwhile.
+    worker = options.dryRun ? undefined : startVerifierWorker();
 
     let providerBaseUrl = options.providerBaseUrl;
     let endpoint: EndpointContract | undefined;
@@ -341,6 +344,7 @@ export async function main(argv: string[]): Promise<number> {
       pactPath: options.pactPath,
       openApiPath: options.openApiPath,
       endpoint,
+      worker,
       providerStatesSetupUrl: options.providerStatesSetupUrl,
       token,
       timeoutMs: options.timeoutMs,
@@ -366,6 +370,7 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     process.removeListener('SIGINT', interrupt);
     process.removeListener('SIGTERM', interrupt);
+    worker?.stop();
     await stopProvider?.();
   }
 }

@@ -22,6 +22,8 @@ export interface VerificationOptions {
   openApiPath?: string;
   /** The endpoint read from the OpenAPI already, so the document is not parsed twice; wins over openApiPath. */
   endpoint?: EndpointContract;
+  /** A verifier child started earlier by the caller, so Pact loads while the caller prepares; stopped at the end. */
+  worker?: VerifierWorker;
   pactPath?: string;
   /** Bearer token for interactions whose pact request carries Authorization. */
   token?: string;
@@ -98,7 +100,7 @@ interface PactMismatch {
 export async function verifyPact(options: VerificationOptions): Promise<VerificationReport> {
   // The child needs a few hundred milliseconds to load Pact, so it starts
   // first and loads while this process reads the OpenAPI and starts its servers.
-  const worker = startVerifierWorker();
+  const worker = options.worker ?? startVerifierWorker();
   try {
     return await verifyWithWorker(options, worker);
   } finally {
@@ -226,14 +228,15 @@ async function checkReachable(baseUrl: string, timeoutMs: number): Promise<void>
 }
 
 /** Pact's verifier in a child process, started before the request is known. */
-interface VerifierWorker {
+export interface VerifierWorker {
   /** Sends the request; resolves with the result JSON and the child's output. */
   run(request: WorkerRequest, signal: AbortSignal | undefined): Promise<{ json: string; output: string }>;
   /** Kills the child unless it has exited; safe to call more than once. */
   stop(): void;
 }
 
-function startVerifierWorker(): VerifierWorker {
+/** Starts the child that runs Pact's verifier; it loads Pact at once and then waits for a request. */
+export function startVerifierWorker(): VerifierWorker {
   let child: ChildProcess;
   try {
     // Plain node without a TypeScript loader, because the worker program is JavaScript.
