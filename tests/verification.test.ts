@@ -1,6 +1,10 @@
 // Provider verification end to end: the committed pact, Pact's verifier and
 // the embedded reference provider, all real and on loopback. A conforming
 // provider passes; each fault below must fail and name its mismatch.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pactFilePath } from '../contracts/consumer/pactFiles';
 import { type ProviderAnswer, type RunningProvider, startReferenceProvider } from '../contracts/provider/referenceProvider';
 import { formatFinding } from '../contracts/verification/findings';
 import { type VerificationReport, verifyPact } from '../contracts/verification/verifyPact';
@@ -77,6 +81,28 @@ describe('verification against the reference provider', () => {
     expect(typeFinding?.expected).toContain('integer (int32)');
     expect(findings.some((finding) => finding.code === 'pact.body.mismatch' && finding.location === '$.value.issueDetectedDeviceCount')).toBe(true);
     expect(formatFinding(typeFinding!)).toContain(createDescription);
+  });
+
+  it('verifies an interaction without a provider state', async () => {
+    const pact = JSON.parse(readFileSync(pactFilePath(), 'utf8')) as { interactions: { description: string; providerStates?: unknown; request: { generators?: unknown } }[] };
+    const missing = pact.interactions.find((interaction) => interaction.description.endsWith('that does not exist'));
+    // Without a state, Pact sends the example path, whose script id the provider does not have.
+    delete missing?.providerStates;
+    delete missing?.request.generators;
+    const directory = mkdtempSync(path.join(os.tmpdir(), 'stateless-pact-'));
+    const pactPath = path.join(directory, 'stateless.json');
+    writeFileSync(pactPath, JSON.stringify(pact));
+    const provider = await startReferenceProvider({ endpoint: await committedEndpoint() });
+
+    try {
+      const report = await verifyPact({ providerBaseUrl: provider.baseUrl, pactPath });
+
+      expect(report.interactions.flatMap((result) => result.findings)).toEqual([]);
+      expect(report.passed).toBe(true);
+    } finally {
+      await provider.close();
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('names the state whose set-up failed', async () => {
