@@ -1,7 +1,7 @@
 // The OpenAPI document is the single source of truth: the loader must reject
 // a broken document with its path and reason, and every shape in the pact
 // must follow the document with no hand edits.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MatchersV3 } from '@pact-foundation/pact';
@@ -10,7 +10,7 @@ import { buildInteractions, placeholderToken, ProviderStates } from '../contract
 import { pactFilePath } from '../contracts/consumer/pactFiles';
 import { SuiteError } from '../contracts/errors';
 import { readEndpoint } from '../contracts/spec/endpoint';
-import { defaultOpenApiPath, loadOpenApi } from '../contracts/spec/loadOpenApi';
+import { defaultOpenApiPath, loadOpenApi, validationMarkerPath } from '../contracts/spec/loadOpenApi';
 
 const workDirectory = mkdtempSync(path.join(os.tmpdir(), 'openapi-derivation-'));
 const committedYaml = readFileSync(defaultOpenApiPath, 'utf8');
@@ -43,6 +43,19 @@ describe('loadOpenApi', () => {
 
     expect(failure.code).toBe('openapi.invalid');
     expect(failure.message).toContain(filePath);
+  });
+
+  it('remembers a valid document by its bytes only', async () => {
+    const filePath = writeVariant('cached.yaml', committedYaml.replace('version: 1.0.0', 'version: 1.0.1'));
+
+    await loadOpenApi(filePath);
+    const validMarker = validationMarkerPath(filePath);
+    writeFileSync(filePath, committedYaml.replace('version: 1.0.0', 'version: 1.0.1').replace(/^info:/m, 'infos:'));
+    const failure = await loadFailure(filePath);
+
+    expect(existsSync(validMarker)).toBe(true);
+    expect(failure.code).toBe('openapi.invalid');
+    expect(existsSync(validationMarkerPath(filePath))).toBe(false);
   });
 
   it('rejects a Swagger 2.0 document', async () => {

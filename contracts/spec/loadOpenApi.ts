@@ -1,11 +1,20 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { version as parserVersion } from '@apidevtools/swagger-parser/package.json';
 import type { OpenAPI, OpenAPIV3 } from 'openapi-types';
 import { SuiteError, messageOf } from '../errors';
 
 /** The endpoint description that the whole suite is derived from. */
 export const defaultOpenApiPath = path.resolve(__dirname, '..', '..', 'openapi', 'runSummary.openapi.yaml');
+
+/**
+ * Folder of markers for documents that passed validation. Validating against
+ * the OpenAPI schema takes about 0.15 s, most of a verify run's own work, and
+ * a document whose bytes have not changed cannot have become invalid.
+ */
+export const validationCacheDirectory = path.resolve(__dirname, '..', '..', 'node_modules', '.cache', 'runsummary-contract', 'openapi');
 
 /**
  * Loads an OpenAPI document: parses it, validates it against the OpenAPI
@@ -24,10 +33,12 @@ export async function loadOpenApi(filePath: string = defaultOpenApiPath): Promis
 
   let document: OpenAPI.Document;
   const parser = new SwaggerParser();
+  const marker = validationMarkerPath(absolutePath);
   try {
     // validate() also dereferences. Circular references stay as $ref objects,
     // so they can be reported below instead of recursing without end later.
-    document = await parser.validate(absolutePath, { dereference: { circular: 'ignore' } });
+    const options = { dereference: { circular: 'ignore' as const } };
+    document = existsSync(marker) ? await parser.dereference(absolutePath, options) : await parser.validate(absolutePath, options);
   } catch (error) {
     throw new SuiteError(
       'openapi.invalid',
@@ -44,7 +55,31 @@ export async function loadOpenApi(filePath: string = defaultOpenApiPath): Promis
       'Break the cycle, for example by inlining one level of the recursive schema.',
     );
   }
-  return narrowToOpenApi3(document, absolutePath);
+  const narrowed = narrowToOpenApi3(document, absolutePath);
+  rememberValid(marker, parser);
+  return narrowed;
+}
+
+/** Returns where the marker for the document's current bytes lives, whether or not it exists. */
+export function validationMarkerPath(filePath: string): string {
+  const digest = createHash('sha256').update(parserVersion).update('\0').update(readFileSync(filePath)).digest('hex');
+  return path.join(validationCacheDirectory, `${digest}.valid`);
+}
+
+/**
+ * Writes the marker of a document that passed validation. A document that
+ * pulls in other files is not marked, because its own bytes do not cover theirs.
+ */
+function rememberValid(marker: string, parser: SwaggerParser): void {
+  if (existsSync(marker) || parser.$refs.paths().length !== 1) {
+    return;
+  }
+  try {
+    mkdirSync(path.dirname(marker), { recursive: true });
+    writeFileSync(marker, '');
+  } catch {
+    // A read-only node_modules only costs the next run the validation.
+  }
 }
 
 function narrowToOpenApi3(document: OpenAPI.Document, absolutePath: string): OpenAPIV3.Document {
