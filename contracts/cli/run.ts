@@ -4,6 +4,8 @@
 // exit code 1, which these commands use for "contract failure" or "breaking change".
 process.env.PACT_DO_NOT_TRACK = 'true';
 
+import type * as VerifierWorkerModule from '../verification/verifierWorker';
+
 type CommandModule = { main(argv: string[]): Promise<number> };
 
 const couldNotRun = 2;
@@ -26,6 +28,17 @@ async function launch(argv: string[]): Promise<number> {
     return couldNotRun;
   }
 
+  let workerModule: typeof VerifierWorkerModule | undefined;
+  if (name === 'verify' && !rest.some((argument) => argument === '--help' || argument === '--dry-run')) {
+    // Pact loads in a child while the verify command loads its own modules.
+    try {
+      workerModule = await import('../verification/verifierWorker');
+      workerModule.prestartVerifierWorker();
+    } catch {
+      // Loading the command below fails the same way and reports it.
+    }
+  }
+
   let command: CommandModule;
   try {
     command = await load();
@@ -34,7 +47,11 @@ async function launch(argv: string[]): Promise<number> {
     console.error(`error cli.load-failed: the ${name} command could not load: ${message}\n  what to do: run \`npm ci\` to restore the dependencies and files; if it persists, report it as a bug of the suite.`);
     return couldNotRun;
   }
-  return command.main(rest);
+  try {
+    return await command.main(rest);
+  } finally {
+    workerModule?.discardPrestartedVerifierWorker();
+  }
 }
 
 void launch(process.argv.slice(2)).then(

@@ -18,7 +18,8 @@ import { readPactFile } from '../verification/pactFile';
 import { describeFixture, plannedStateCalls } from '../verification/providerStates';
 import { Redactor } from '../verification/redact';
 import { assertHostAllowed, isLoopbackHost, parseUserUrl } from '../verification/setupHttp';
-import { type InteractionResult, type VerificationReport, type VerifierWorker, startVerifierWorker, verifyPact } from '../verification/verifyPact';
+import { type InteractionResult, type VerificationReport, verifyPact } from '../verification/verifyPact';
+import { type VerifierWorker, takeVerifierWorker } from '../verification/verifierWorker';
 
 const usage = `Usage: npm run verify -- [options]
 
@@ -311,7 +312,7 @@ export async function main(argv: string[]): Promise<number> {
     // Checked for the embedded provider too, which is also sent the token.
     token = readAccessToken(process.env);
     // Started before the OpenAPI is read and the provider reached, so Pact loads meanwhile.
-    worker = options.dryRun ? undefined : startVerifierWorker();
+    worker = options.dryRun ? undefined : takeVerifierWorker();
 
     let providerBaseUrl = options.providerBaseUrl;
     let endpoint: EndpointContract | undefined;
