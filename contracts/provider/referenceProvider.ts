@@ -72,7 +72,8 @@ interface StoredScript {
 /**
  * Starts an in-memory implementation of the endpoint and of the parent
  * resource that provider states need (create, read and delete a device
- * health script), on an ephemeral loopback port. It checks requests against
+ * health script), on a loopback port. It is a stand-in for Microsoft Graph,
+ * which these machines cannot reach. It checks requests against
  * the OpenAPI the way Graph does, so a conforming consumer passes and a faulty
  * request gets Graph's error.
  */
