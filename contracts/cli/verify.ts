@@ -276,7 +276,7 @@ function printReport(report: VerificationReport, verbose: boolean, redactor: Red
     `\nSummary: ${count('PASS')} passed, ${count('FAIL')} failed, ${count('ERROR')} not verified (set-up or network), ${report.interactions.length} interactions, ${(report.durationMs / 1000).toFixed(1)} s`,
   );
   if (count('ERROR') > 0 && !report.credentialsProblem) {
-    console.log(`\nNot a contract failure: ${count('ERROR')} interaction(s) could not be verified, because a set-up call failed or the verified request got no answer (see ERROR above).`);
+    console.log(`\nNot a contract failure: ${count('ERROR')} interaction(s) could not be verified, because a set-up call failed or the verified request got no response (see ERROR above).`);
   }
   if (report.credentialsProblem) {
     console.log(

@@ -34,9 +34,9 @@ export interface ReferenceProviderOptions {
   basePath?: string;
   /** Loopback port to listen on; 0, the default, picks a free one. */
   port?: number;
-  /** Answers 401 to calls without a bearer token. On by default. */
+  /** Returns 401 to calls without a bearer token. On by default. */
   enforceAuth?: boolean;
-  /** Answers 400 to run summaries that break the request schema. On by default. */
+  /** Returns 400 to run summaries that break the request schema. On by default. */
   validateRequestBody?: boolean;
   /** Answers 404 for a script id that does not exist. On by default. */
   checkScriptExists?: boolean;

@@ -37,7 +37,7 @@ export const workerProgram = `
 process.env.PACT_DO_NOT_TRACK = 'true';
 const { Verifier } = require(process.argv[1]);
 
-// The IPC channel closes when the parent dies; stop instead of verifying for nobody.
+// The IPC channel closes when the parent dies; stop instead of verifying for a parent that is gone.
 process.once('disconnect', () => process.exit(1));
 
 function reply(message) {

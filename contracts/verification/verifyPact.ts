@@ -30,7 +30,7 @@ export interface VerificationOptions {
   providerStatesSetupUrl?: string;
   /** Timeout of each call, in milliseconds. */
   timeoutMs?: number;
-  /** Attempts for set-up calls answered 429 or 503, and the waits between them. */
+  /** Attempts for set-up calls that get 429 or 503, and the waits between them. */
   setupRetry?: { maxAttempts?: number; defaultRetryDelayMs?: number; maxRetryDelayMs?: number };
   redactor?: Redactor;
   /** Called once per interaction as soon as its verdict is known. */
@@ -283,7 +283,7 @@ function buildResults(endpoint: EndpointContract, results: PactResultJson, event
         source: 'schema',
       });
     } else if (exchange?.error) {
-      // Pact compared the proxy's stand-in 502, not a provider response, so its mismatches say nothing.
+      // Pact compared the proxy's stand-in 502, not a provider response, so its mismatches are not about the provider.
       findings.splice(0, findings.length, ...findings.filter((finding) => finding.source !== 'pact'));
       findings.push({ code: 'provider.request.failed', interaction: entry.description, location: 'request', expected: 'a response from the provider', actual: exchange.error, source: 'schema' });
     } else if (exchange?.response) {
