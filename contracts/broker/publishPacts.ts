@@ -94,9 +94,3 @@ export async function main(argv: string[], environment: NodeJS.ProcessEnv = proc
     return failure.exitCode;
   }
 }
-
-if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}

@@ -526,12 +526,6 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}
-
 /** Names the example an annotation change sits in, so changes to two examples do not read as one printed twice. */
 function annotationPart(part: string, inner: readonly unknown[]): string {
   const examplesIndex = inner.indexOf('examples');

@@ -137,9 +137,3 @@ export async function main(argv: string[]): Promise<number> {
     return failure.exitCode;
   }
 }
-
-if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}
