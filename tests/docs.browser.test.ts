@@ -16,7 +16,8 @@ import { readEndpoint } from '../contracts/spec/endpoint';
 import { loadOpenApi } from '../contracts/spec/loadOpenApi';
 import { verifyPact } from '../contracts/verification/verifyPact';
 
-const chromiumPath = '/usr/bin/chromium';
+// CHROMIUM_PATH lets a machine without Debian's package use another Chromium build, such as a CI runner's Chrome.
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const chromiumFlags = [
   '--headless',
   '--no-sandbox',
@@ -38,7 +39,7 @@ const blockedRequests: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(chromiumPath)) {
-    throw new Error(`Chromium is missing at ${chromiumPath}: install Debian's package with \`apt-get update && apt-get install -y chromium\` (.ci/run does this in CI).`);
+    throw new Error(`Chromium is missing at ${chromiumPath}: install Debian's package with \`apt-get update && apt-get install -y chromium\` (.ci/run does this in CI), or set CHROMIUM_PATH to another Chromium or Chrome.`);
   }
 
   const provider = await startReferenceProvider({ endpoint: readEndpoint(await loadOpenApi()) });
