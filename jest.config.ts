@@ -16,7 +16,8 @@ const config: Config = {
   testMatch: ['**/*.test.ts'],
   transform: {
     // Transpile only: `npm test` type-checks sources and tests with tsc before Jest starts.
-    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }],
+    // isolatedModules in this tsconfig makes ts-jest compile each file on its own, without type information.
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }],
   },
   // Jest's default of one worker per core minus one leaves a 2-core machine
   // running test files one at a time, while most of their time is spent
