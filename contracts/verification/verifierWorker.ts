@@ -14,6 +14,8 @@ import { ExitCode, SuiteError } from '../errors';
 
 export interface WorkerRequest {
   options: VerifierOptions;
+  /** Keeps the child for another request after its reply, for callers that verify many times. */
+  keepAlive?: boolean;
 }
 
 export type WorkerReply = { kind: 'result'; passed: boolean; json: string } | { kind: 'crash'; message: string };
@@ -28,9 +30,10 @@ export const verifierModulePath = require.resolve('@pact-foundation/pact/src/dsl
 
 /**
  * The child's program. It takes the path of the Verifier module as its first
- * argument, waits for one WorkerRequest on the IPC channel, sends one
- * WorkerReply and exits. A failed verification rejects with the result JSON
- * as the error message, so that case is still a result, not a crash.
+ * argument, answers each WorkerRequest on the IPC channel with one
+ * WorkerReply, one request at a time, and exits after a request without
+ * `keepAlive`. A failed verification rejects with the result JSON as the
+ * error message, so that case is still a result, not a crash.
  */
 export const workerProgram = `
 'use strict';
@@ -40,13 +43,14 @@ const { Verifier } = require(process.argv[1]);
 // The IPC channel closes when the parent dies; stop instead of verifying for a parent that is gone.
 process.once('disconnect', () => process.exit(1));
 
-function reply(message) {
-  if (process.send) {
-    process.send(message, () => process.exit(0));
-  }
-}
-
-process.once('message', (request) => {
+process.on('message', (request) => {
+  const reply = (message) => {
+    process.send(message, () => {
+      if (!request.keepAlive) {
+        process.exit(0);
+      }
+    });
+  };
   new Verifier(request.options)
     .verifyProvider()
     .then((json) => reply({ kind: 'result', passed: true, json: String(json) }))
@@ -85,25 +89,34 @@ export function startVerifierWorker(): VerifierWorker {
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+
   // The child can exit or fail before run() is called, so its end is recorded from the start.
-  const outcome = new Promise<WorkerReply | SuiteError>((resolve) => {
-    child.on('message', (reply: WorkerReply) => resolve(reply));
-    // 'close', not 'exit': 'exit' can arrive before the reply the child sent
-    // just before exiting has been read, while 'close' waits for the IPC
-    // channel and the output pipes to reach their end.
-    child.on('close', (code, signalName) => {
-      // Ctrl-C reaches the whole process group, the verifier child included.
-      if (signalName === 'SIGINT') {
-        resolve(new SuiteError('run.interrupted', 'Verification was interrupted', 'Run it again when ready.', { exitCode: ExitCode.interrupted }));
-        return;
-      }
-      resolve(new SuiteError('verifier.crashed', `Pact's verifier exited with code ${code} before reporting`, 'Run with --verbose to see its output.'));
-    });
-    // spawn and send report their failures as events, not as exceptions.
-    child.on('error', (error) => {
-      child.kill('SIGKILL');
-      resolve(new SuiteError('verifier.start-failed', `Pact's verifier could not start: ${error.message}`, 'Run `npm ci` to restore the dependencies.'));
-    });
+  let ended: SuiteError | undefined;
+  let waiting: ((result: WorkerReply | SuiteError) => void) | undefined;
+  const end = (failure: SuiteError): void => {
+    ended ??= failure;
+    waiting?.(ended);
+    waiting = undefined;
+  };
+  child.on('message', (reply: WorkerReply) => {
+    waiting?.(reply);
+    waiting = undefined;
+  });
+  // 'close', not 'exit': 'exit' can arrive before the reply the child sent
+  // just before exiting has been read, while 'close' waits for the IPC
+  // channel and the output pipes to reach their end.
+  child.on('close', (code, signalName) => {
+    // Ctrl-C reaches the whole process group, the verifier child included.
+    if (signalName === 'SIGINT') {
+      end(new SuiteError('run.interrupted', 'Verification was interrupted', 'Run it again when ready.', { exitCode: ExitCode.interrupted }));
+      return;
+    }
+    end(new SuiteError('verifier.crashed', `Pact's verifier exited with code ${code} before reporting`, 'Run with --verbose to see its output.'));
+  });
+  // spawn and send report their failures as events, not as exceptions.
+  child.on('error', (error) => {
+    child.kill('SIGKILL');
+    end(new SuiteError('verifier.start-failed', `Pact's verifier could not start: ${error.message}`, 'Run `npm ci` to restore the dependencies.'));
   });
   const stop = (): void => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -113,6 +126,7 @@ export function startVerifierWorker(): VerifierWorker {
 
   const run = (request: WorkerRequest, signal: AbortSignal | undefined): Promise<{ json: string; output: string }> =>
     new Promise((resolve, reject) => {
+      const outputStart = output.length;
       let settled = false;
       const settle = (action: () => void): void => {
         if (!settled) {
@@ -131,17 +145,22 @@ export function startVerifierWorker(): VerifierWorker {
         return;
       }
 
-      void outcome.then((result) => {
+      const onResult = (result: WorkerReply | SuiteError): void => {
         settle(() => {
           if (result instanceof SuiteError) {
             reject(result);
           } else if (result.kind === 'result') {
-            resolve({ json: result.json, output });
+            resolve({ json: result.json, output: output.slice(outputStart) });
           } else {
             reject(new SuiteError('verifier.crashed', `Pact's verifier could not run: ${result.message}`, 'Check the pact file and the provider URL; run with --verbose for Pact\'s output.'));
           }
         });
-      });
+      };
+      if (ended) {
+        onResult(ended);
+        return;
+      }
+      waiting = onResult;
       child.send(request);
     });
 

@@ -21,7 +21,10 @@ export interface VerificationOptions {
   openApiPath?: string;
   /** The endpoint read from the OpenAPI already, so the document is not parsed twice; wins over openApiPath. */
   endpoint?: EndpointContract;
-  /** A verifier child started earlier by the caller, so Pact loads while the caller prepares; stopped at the end. */
+  /**
+   * A verifier child the caller started, so Pact loads while the caller
+   * prepares, or so that many verifications share one child. The caller stops it.
+   */
   worker?: VerifierWorker;
   pactPath?: string;
   /** Bearer token for interactions whose pact request carries Authorization. */
@@ -99,7 +102,10 @@ interface PactMismatch {
 export async function verifyPact(options: VerificationOptions): Promise<VerificationReport> {
   // The child needs a few hundred milliseconds to load Pact, so it starts
   // first and loads while this process reads the OpenAPI and starts its servers.
-  const worker = options.worker ?? startVerifierWorker();
+  if (options.worker) {
+    return verifyWithWorker(options, options.worker);
+  }
+  const worker = startVerifierWorker();
   try {
     return await verifyWithWorker(options, worker);
   } finally {
@@ -151,6 +157,7 @@ async function verifyWithWorker(options: VerificationOptions, worker: VerifierWo
   try {
     const { json, output } = await worker.run(
       {
+        keepAlive: options.worker !== undefined,
         options: {
           provider: pact.provider.name,
           providerBaseUrl: proxy.url,

@@ -276,13 +276,14 @@ export interface CliRun {
 const inheritedSettings = /^(GRAPH_ACCESS_TOKEN|PROVIDER_BASE_URL|AZURE_.*|PACT_BROKER_.*|NODE_EXTRA_CA_CERTS)$/;
 
 /**
- * Starts `npx tsx contracts/cli/verify.ts` in its own process group, as a
- * terminal would run it, so a test can send SIGINT to the whole group the
- * way Ctrl-C does: `process.kill(-child.pid, 'SIGINT')`.
+ * Starts the verify command the way `npm run verify` does, through the
+ * launcher with tsx's import hook, in its own process group, as a terminal
+ * would run it, so a test can send SIGINT to the whole group the way Ctrl-C
+ * does: `process.kill(-child.pid, 'SIGINT')`.
  */
 export function startVerifyCli(args: string[], environment: Record<string, string>): { child: ChildProcess; finished: Promise<CliRun> } {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !inheritedSettings.test(name)));
-  const child = spawn('npx', ['tsx', 'contracts/cli/verify.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'contracts/cli/run.ts', 'verify', ...args], {
     cwd: path.resolve(__dirname, '..', '..'),
     env: { ...inherited, PACT_DO_NOT_TRACK: 'true', ...environment },
     detached: true,
