@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { verifyPact } from '../contracts/verification/verifyPact';
+import { validSummary } from './support/summaries';
 
 type Behaviour = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -53,19 +54,7 @@ async function startRawProvider(behaviour: Behaviour): Promise<RawProvider> {
   };
 }
 
-const validValue = {
-  id: 'raw-script',
-  detectionScriptErrorDeviceCount: 3,
-  detectionScriptPendingDeviceCount: 41,
-  issueDetectedDeviceCount: 187,
-  issueRemediatedCumulativeDeviceCount: 655,
-  issueRemediatedDeviceCount: 164,
-  issueReoccurredDeviceCount: 9,
-  lastScriptRunDateTime: '2026-11-30T08:15:42.1234567Z',
-  noIssueDetectedDeviceCount: 1040,
-  remediationScriptErrorDeviceCount: 5,
-  remediationSkippedDeviceCount: 9,
-};
+const validValue = { id: 'raw-script', ...validSummary };
 
 async function verifyRaw(behaviour: Behaviour, timeoutMs = 5_000) {
   const provider = await startRawProvider(behaviour);

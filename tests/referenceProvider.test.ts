@@ -4,21 +4,9 @@
 import { GraphApiError, RunSummaryClient, UnexpectedResponseError } from '../contracts/consumer/client';
 import { type ReferenceProviderOptions, type RunningProvider, startReferenceProvider } from '../contracts/provider/referenceProvider';
 import { committedEndpoint } from './support/endpoint';
+import { validSummary } from './support/summaries';
 
 const token = 'reference-provider-test-token';
-
-const validSummary = {
-  detectionScriptErrorDeviceCount: 3,
-  detectionScriptPendingDeviceCount: 41,
-  issueDetectedDeviceCount: 187,
-  issueRemediatedCumulativeDeviceCount: 655,
-  issueRemediatedDeviceCount: 164,
-  issueReoccurredDeviceCount: 9,
-  lastScriptRunDateTime: '2026-11-30T08:15:42.1234567Z',
-  noIssueDetectedDeviceCount: 1040,
-  remediationScriptErrorDeviceCount: 5,
-  remediationSkippedDeviceCount: 9,
-};
 
 let provider: RunningProvider;
 
