@@ -4,6 +4,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { verifyPact } from '../contracts/verification/verifyPact';
+import { buildSummary } from '../contracts/reports/summaryReport';
+import { verificationExitCode } from '../contracts/verification/verdict';
 import { validSummary } from './support/summaries';
 
 type Behaviour = (request: IncomingMessage, response: ServerResponse) => void;
@@ -16,7 +18,7 @@ interface RawProvider {
 
 /**
  * A provider written against raw sockets, standing in for a faulty
- * implementation: it answers the state-change calls itself and the
+ * implementation: it responds to the state-change calls itself and the
  * verified requests with the behaviour given.
  */
 async function startRawProvider(behaviour: Behaviour): Promise<RawProvider> {
@@ -79,6 +81,20 @@ describe('provider transport faults', () => {
     expect(findings.filter((finding) => finding.code === 'provider.request.failed').length).toBe(report.interactions.length);
     expect(findings.find((finding) => finding.code === 'provider.request.failed')?.actual).toContain('closed the connection before the response was complete');
     expect(findings.filter((finding) => finding.source === 'pact')).toEqual([]);
+  });
+
+  it('gives the report the exit code of an unverified run', async () => {
+    const report = await verifyRaw((_request, response) => {
+      response.writeHead(201, { 'content-type': 'application/json', 'content-length': '500' });
+      response.write('{"value": ');
+      setTimeout(() => response.socket?.destroy(), 20);
+    });
+
+    const summary = buildSummary(report);
+
+    expect(verificationExitCode(report)).toBe(2);
+    expect(summary.exitCode).toBe(2);
+    expect(summary.verdict).toBe('failed');
   });
 
   it('reports a response that trickles past the timeout', async () => {

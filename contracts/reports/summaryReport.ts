@@ -1,6 +1,7 @@
 import { ExitCode, type ExitCodeValue } from '../errors';
 import type { Finding } from '../verification/findings';
 import type { VerificationReport } from '../verification/verifyPact';
+import { verificationExitCode } from '../verification/verdict';
 
 /** Version of the JSON summary's shape; it changes when a member is removed or renamed. */
 export const summaryFormatVersion = 1;
@@ -26,23 +27,15 @@ export interface VerificationSummary {
   credentialsProblem?: { code: string; message: string; hint: string };
 }
 
-/** Returns the exit code a verification ends with: 3 on rejected credentials, else 0 or 1. */
-export function exitCodeOf(report: VerificationReport): ExitCodeValue {
-  if (report.credentialsProblem) {
-    return ExitCode.credentialsRejected;
-  }
-  return report.passed ? ExitCode.passed : ExitCode.contractFailed;
-}
-
 /** Builds the JSON summary; Pact's raw output is left out because the JUnit failures already carry the findings. */
 export function buildSummary(report: VerificationReport): VerificationSummary {
   const failed = report.interactions.filter((result) => !result.passed && !result.pending).length;
   const pending = report.interactions.filter((result) => !result.passed && result.pending).length;
   const findings = report.interactions.flatMap((result) => result.findings);
-  const exitCode = exitCodeOf(report);
+  const exitCode = verificationExitCode(report);
   return {
     formatVersion: summaryFormatVersion,
-    verdict: exitCode === ExitCode.credentialsRejected ? 'credentials-rejected' : report.passed ? 'passed' : 'failed',
+    verdict: verdictWord(exitCode),
     exitCode,
     consumer: report.consumer,
     provider: report.provider,
@@ -56,4 +49,11 @@ export function buildSummary(report: VerificationReport): VerificationSummary {
     fixturesLeft: report.fixturesLeft.map((fixture) => ({ scriptId: fixture.scriptId, displayName: fixture.displayName })),
     ...(report.credentialsProblem ? { credentialsProblem: report.credentialsProblem } : {}),
   };
+}
+
+function verdictWord(exitCode: ExitCodeValue): VerificationSummary['verdict'] {
+  if (exitCode === ExitCode.credentialsRejected) {
+    return 'credentials-rejected';
+  }
+  return exitCode === ExitCode.passed ? 'passed' : 'failed';
 }
