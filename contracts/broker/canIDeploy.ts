@@ -1,8 +1,8 @@
 // `npm run can-i-deploy`: queries the Pact Broker whether a version of a
 // pacticipant is compatible with everything already in an environment, via
 // `pact-broker can-i-deploy`. A deploy job runs it and stops on exit code 1.
-import { parseArgs } from 'node:util';
-import { describeFailure, ExitCode, type ExitCodeValue, invalidOptionError, SuiteError } from '../errors';
+import { describeFailure, ExitCode, type ExitCodeValue, SuiteError } from '../errors';
+import { parseCommandArguments } from '../cli/options';
 import { providerName } from '../consumer/contractNames';
 import { type BrokerCredentials, checkBrokerUrl } from './brokerSource';
 import { readGitVersion } from './gitVersion';
@@ -65,23 +65,18 @@ Exit codes: 0 safe to deploy, 1 not safe, 2 the broker could not be asked.`;
 
 export async function main(argv: string[], environment: NodeJS.ProcessEnv = process.env): Promise<number> {
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        options: {
-          'to-environment': { type: 'string' },
-          pacticipant: { type: 'string' },
-          version: { type: 'string' },
-          'broker-url': { type: 'string' },
-          'retry-while-unknown': { type: 'string' },
-          help: { type: 'boolean', default: false },
-        },
-        strict: true,
-      });
-    } catch (error) {
-      throw invalidOptionError(error, 'can-i-deploy');
-    }
+    const parsed = parseCommandArguments('can-i-deploy', {
+      args: argv,
+      options: {
+        'to-environment': { type: 'string' },
+        pacticipant: { type: 'string' },
+        version: { type: 'string' },
+        'broker-url': { type: 'string' },
+        'retry-while-unknown': { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
     const values = parsed.values;
     if (values.help) {
       console.log(usage);

@@ -2,8 +2,8 @@
 // the git SHA as consumer version and the git branch, so the broker can pick
 // them with the `mainBranch` and `matchingBranch` selectors.
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { describeFailure, ExitCode, invalidOptionError, SuiteError } from '../errors';
+import { describeFailure, ExitCode, SuiteError } from '../errors';
+import { parseCommandArguments } from '../cli/options';
 import { type BrokerCredentials, checkBrokerUrl } from './brokerSource';
 import { readGitVersion } from './gitVersion';
 import { runPactBroker } from './pactBrokerCli';
@@ -53,16 +53,11 @@ Exit codes: 0 published, 2 the publication failed.`;
 
 export async function main(argv: string[], environment: NodeJS.ProcessEnv = process.env): Promise<number> {
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        options: { 'broker-url': { type: 'string' }, 'consumer-version': { type: 'string' }, branch: { type: 'string' }, 'pact-files': { type: 'string' }, help: { type: 'boolean', default: false } },
-        strict: true,
-      });
-    } catch (error) {
-      throw invalidOptionError(error, 'pact:publish');
-    }
+    const parsed = parseCommandArguments('pact:publish', {
+      args: argv,
+      options: { 'broker-url': { type: 'string' }, 'consumer-version': { type: 'string' }, branch: { type: 'string' }, 'pact-files': { type: 'string' }, help: { type: 'boolean', default: false } },
+      strict: true,
+    });
     if (parsed.values.help) {
       console.log(usage);
       return ExitCode.passed;

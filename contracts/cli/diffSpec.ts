@@ -4,10 +4,11 @@
 // hurts the side that sends it when it narrows what is allowed, and the side
 // that receives it when it widens what is allowed; a response is the reverse.
 // Exit codes: 0 no breaking change, 1 a breaking change, 2 the run could not happen.
-import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { isDeepStrictEqual } from 'node:util';
 import { apiCompare } from 'api-smart-diff';
 import type { OpenAPIV3 } from 'openapi-types';
-import { describeFailure, ExitCode, invalidOptionError, SuiteError } from '../errors';
+import { describeFailure, ExitCode, SuiteError } from '../errors';
+import { parseCommandArguments } from './options';
 import { loadOpenApi } from '../spec/loadOpenApi';
 
 export type ChangeKind =
@@ -480,17 +481,12 @@ function formatChange(entry: SpecChange): string {
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        options: { 'fail-on': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
-        strict: true,
-        allowPositionals: true,
-      });
-    } catch (error) {
-      throw invalidOptionError(error, 'diff');
-    }
+    const parsed = parseCommandArguments('diff', {
+      args: argv,
+      options: { 'fail-on': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+      strict: true,
+      allowPositionals: true,
+    });
     if (parsed.values.help) {
       console.log(usage);
       return ExitCode.passed;

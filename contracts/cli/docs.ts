@@ -4,8 +4,8 @@
 process.env.PACT_DO_NOT_TRACK = 'true';
 
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { describeFailure, ExitCode, invalidOptionError } from '../errors';
+import { describeFailure, ExitCode } from '../errors';
+import { parseCommandArguments } from './options';
 import { defaultDocsDirectory, generateDocs } from '../docs/generateDocs';
 import { formatInstant } from '../docs/verificationStatus';
 
@@ -27,23 +27,18 @@ Exit codes: 0 the docs were written, 2 they could not be generated.`;
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        options: {
-          out: { type: 'string' },
-          openapi: { type: 'string' },
-          pact: { type: 'string' },
-          report: { type: 'string' },
-          help: { type: 'boolean', default: false },
-        },
-        strict: true,
-        allowPositionals: false,
-      });
-    } catch (error) {
-      throw invalidOptionError(error, 'docs');
-    }
+    const parsed = parseCommandArguments('docs', {
+      args: argv,
+      options: {
+        out: { type: 'string' },
+        openapi: { type: 'string' },
+        pact: { type: 'string' },
+        report: { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
     if (parsed.values.help) {
       console.log(usage);
       return ExitCode.passed;

@@ -1,8 +1,8 @@
 // Starts the embedded reference provider on a loopback port and keeps it
 // running until Ctrl-C, so the staging workflow (`verify --provider-base-url`)
 // can be tried on one machine.
-import { parseArgs } from 'node:util';
-import { describeFailure, ExitCode, invalidOptionError, messageOf, SuiteError } from '../errors';
+import { describeFailure, ExitCode, messageOf, SuiteError } from '../errors';
+import { parseCommandArguments } from './options';
 import { startReferenceProvider } from '../provider/referenceProvider';
 import { readEndpoint } from '../spec/endpoint';
 import { loadOpenApi } from '../spec/loadOpenApi';
@@ -19,21 +19,16 @@ Options:
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    let values;
-    try {
-      values = parseArgs({
-        args: argv,
-        options: {
-          port: { type: 'string', default: '8080' },
-          'base-path': { type: 'string', default: '/beta' },
-          openapi: { type: 'string' },
-          help: { type: 'boolean', default: false },
-        },
-        strict: true,
-      }).values;
-    } catch (error) {
-      throw invalidOptionError(error, 'provider');
-    }
+    const values = parseCommandArguments('provider', {
+      args: argv,
+      options: {
+        port: { type: 'string', default: '8080' },
+        'base-path': { type: 'string', default: '/beta' },
+        openapi: { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }).values;
     if (values.help) {
       console.log(usage);
       return ExitCode.passed;

@@ -5,8 +5,8 @@
 // variant rejected, 2 the run could not happen.
 process.env.PACT_DO_NOT_TRACK = 'true';
 
-import { parseArgs } from 'node:util';
-import { describeFailure, ExitCode, invalidOptionError, SuiteError } from '../errors';
+import { describeFailure, ExitCode, SuiteError } from '../errors';
+import { parseCommandArguments } from './options';
 import { type CatalogRow, faultCatalog } from '../faults/catalog';
 import { type RowResult, runCatalog } from '../faults/runCatalog';
 import { formatFinding } from '../verification/findings';
@@ -33,22 +33,17 @@ interface ScorecardOptions {
 }
 
 function parseOptions(argv: string[]): ScorecardOptions | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        row: { type: 'string', multiple: true },
-        concurrency: { type: 'string' },
-        verbose: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-  } catch (error) {
-    throw invalidOptionError(error, 'scorecard');
-  }
+  const parsed = parseCommandArguments('scorecard', {
+    args: argv,
+    options: {
+      row: { type: 'string', multiple: true },
+      concurrency: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
   const values = parsed.values;
   if (values.help) {
     return 'help';

@@ -4,8 +4,8 @@
 process.env.PACT_DO_NOT_TRACK = 'true';
 
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { ExitCode, SuiteError, messageOf, invalidOptionError } from '../errors';
+import { ExitCode, SuiteError, messageOf } from '../errors';
+import { parseCommandArguments } from './options';
 import { startReferenceProvider } from '../provider/referenceProvider';
 import { type EndpointContract, readEndpoint } from '../spec/endpoint';
 import { loadOpenApi } from '../spec/loadOpenApi';
@@ -13,12 +13,13 @@ import { writeReports } from '../reports/writeReports';
 import { brokerSourceFromEnvironment } from '../broker/brokerSource';
 import { pactFilePath } from '../consumer/pactFiles';
 import { type TokenSource, acquireToken, describeTokenSource, graphScope, readAccessToken, readTokenSource, secretsOf } from '../verification/credentials';
-import { type Finding, formatFinding } from '../verification/findings';
+import { formatFinding } from '../verification/findings';
 import { readPactFile } from '../verification/pactFile';
 import { describeFixture, plannedStateCalls } from '../verification/providerStates';
 import { Redactor } from '../verification/redact';
+import { interactionVerdict, verificationExitCode } from '../verification/verdict';
 import { assertHostAllowed, isLoopbackHost, parseUserUrl } from '../verification/setupHttp';
-import { type InteractionResult, type VerificationReport, verifyPact } from '../verification/verifyPact';
+import { type VerificationReport, verifyPact } from '../verification/verifyPact';
 import { type VerifierWorker, takeVerifierWorker } from '../verification/verifierWorker';
 
 const usage = `Usage: npm run verify -- [options]
@@ -73,28 +74,23 @@ interface CliOptions {
 }
 
 function parseOptions(argv: string[]): CliOptions | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        'provider-base-url': { type: 'string' },
-        'provider-states-setup-url': { type: 'string' },
-        pact: { type: 'string' },
-        openapi: { type: 'string' },
-        timeout: { type: 'string' },
-        verbose: { type: 'boolean', default: false },
-        'report-dir': { type: 'string' },
-        'allow-host': { type: 'string', multiple: true },
-        'dry-run': { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-  } catch (error) {
-    throw invalidOptionError(error, 'verify');
-  }
+  const parsed = parseCommandArguments('verify', {
+    args: argv,
+    options: {
+      'provider-base-url': { type: 'string' },
+      'provider-states-setup-url': { type: 'string' },
+      pact: { type: 'string' },
+      openapi: { type: 'string' },
+      timeout: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+      'report-dir': { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
+      'dry-run': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
   const values = parsed.values;
   if (values.help) {
     return 'help';
@@ -220,35 +216,6 @@ function printPlan(options: CliOptions, providerBaseUrl: string, source: TokenSo
   }
 }
 
-// A failed set-up, or a verified request without a response, tells nothing
-// about the contract, so Pact's own findings for that interaction are consequences.
-function isRunProblem(finding: Finding): boolean {
-  if (finding.source === 'state' || finding.code === 'provider.request.failed') {
-    return true;
-  }
-  // Pact's message when a state call returned an error status; Pact then skips the request.
-  return finding.code === 'pact.request.failed' && /state change handlers has failed/i.test(finding.actual);
-}
-
-/** PASS, FAIL (the provider broke the contract) or ERROR (it could not be verified: set-up, network or timeout). */
-function verdictOf(result: InteractionResult): 'PASS' | 'FAIL' | 'ERROR' {
-  if (result.passed) {
-    return 'PASS';
-  }
-  return result.findings.some(isRunProblem) ? 'ERROR' : 'FAIL';
-}
-
-function exitCodeOf(report: VerificationReport): number {
-  if (report.credentialsProblem) {
-    return ExitCode.credentialsRejected;
-  }
-  if (report.passed) {
-    return ExitCode.passed;
-  }
-  const verdicts = report.interactions.filter((result) => !result.pending).map(verdictOf);
-  return verdicts.includes('FAIL') || !verdicts.includes('ERROR') ? ExitCode.contractFailed : ExitCode.couldNotRun;
-}
-
 function printFixturesLeft(descriptions: string[], print: (line: string) => void): void {
   if (descriptions.length === 0) {
     print('\nNo fixture left on the provider.');
@@ -262,7 +229,7 @@ function printFixturesLeft(descriptions: string[], print: (line: string) => void
 
 function printReport(report: VerificationReport, verbose: boolean, redactor: Redactor, usesGraphStates: boolean): void {
   for (const result of report.interactions) {
-    console.log(`  ${verdictOf(result).padEnd(5)} ${result.description}`);
+    console.log(`  ${interactionVerdict(result).padEnd(5)} ${result.description}`);
     for (const finding of result.findings) {
       console.log(`        ${formatFinding(finding)}`);
     }
@@ -270,7 +237,7 @@ function printReport(report: VerificationReport, verbose: boolean, redactor: Red
   if (verbose) {
     console.log('\nPact verifier output:\n' + redactor.redact(report.verifierOutput));
   }
-  const verdicts = report.interactions.map(verdictOf);
+  const verdicts = report.interactions.map(interactionVerdict);
   const count = (verdict: string): number => verdicts.filter((entry) => entry === verdict).length;
   console.log(
     `\nSummary: ${count('PASS')} passed, ${count('FAIL')} failed, ${count('ERROR')} not verified (set-up or network), ${report.interactions.length} interactions, ${(report.durationMs / 1000).toFixed(1)} s`,
@@ -357,7 +324,7 @@ export async function main(argv: string[]): Promise<number> {
     printReport(report, options.verbose, redactor, !options.providerStatesSetupUrl);
     const written = writeReports(report, options.reportDir, redactor);
     console.log(`Reports: ${written.junitPath}, ${written.summaryPath}`);
-    return exitCodeOf(report);
+    return verificationExitCode(report);
   } catch (error) {
     if (error instanceof SuiteError) {
       console.error(redactor.redact(error.describe()));
