@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 const tsx = createRequire(__filename)('tsx/cjs/api') as { register: () => unknown };
 tsx.register();
 
-// Pact sends usage data unless told not to, and these machines have no network.
+// Pact sends usage data unless PACT_DO_NOT_TRACK is set, and these machines have no network.
 process.env.PACT_DO_NOT_TRACK = 'true';
 
 const config: Config = {

@@ -20,7 +20,7 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 /**
  * An error that stops a run before any verdict is possible. `code` is a stable
  * dotted identifier, `message` states what failed on which value, and `hint`
- * tells the user what to do next.
+ * is what the user should do next.
  */
 export class SuiteError extends Error {
   readonly code: string;

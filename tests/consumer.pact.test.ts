@@ -1,5 +1,5 @@
 // Consumer side of the contract: the typed client talks to Pact's mock
-// server, which answers as the pact says and records what the client sent.
+// server, which responds as the pact specifies and records what the client sent.
 // The pact is derived from the OpenAPI, so this file holds no request or
 // response shape of its own.
 import { mkdtempSync, readFileSync, rmSync, copyFileSync } from 'node:fs';

@@ -21,7 +21,7 @@ export interface DeviceHealthScriptRunSummary {
 /** The request body: the summary without the read-only `id`. */
 export type DeviceHealthScriptRunSummaryCreate = Omit<DeviceHealthScriptRunSummary, 'id'>;
 
-/** An OData error answer from Graph, with its status and the fields callers branch on. */
+/** An OData error response from Graph, with its status and the fields callers branch on. */
 export class GraphApiError extends Error {
   readonly status: number;
   readonly code: string;
@@ -38,7 +38,7 @@ export class GraphApiError extends Error {
   }
 }
 
-/** An answer that is neither the documented success nor an OData error. */
+/** A response that is neither the documented success nor an OData error. */
 export class UnexpectedResponseError extends Error {
   readonly status: number;
 
@@ -73,7 +73,7 @@ export class RunSummaryClient {
   /**
    * Creates the run summary and returns the object Graph put in `value`.
    * Throws GraphApiError for an OData error body and UnexpectedResponseError
-   * for any other answer that is not 201 with a `value` object.
+   * for any other response that is not 201 with a `value` object.
    */
   async createRunSummary(scriptId: string, summary: DeviceHealthScriptRunSummaryCreate | Record<string, unknown>): Promise<DeviceHealthScriptRunSummary> {
     const url = `${this.baseUrl}/deviceManagement/deviceHealthScripts/${encodeURIComponent(scriptId)}/runSummary`;

@@ -17,11 +17,11 @@ export const ProviderStates = {
 } as const;
 export type ProviderStateName = (typeof ProviderStates)[keyof typeof ProviderStates];
 
-/** The name of the provider-state value that holds the script id. */
+/** The name of the provider-state value that contains the script id. */
 export const scriptIdParameter = 'scriptId';
 
 /**
  * Placeholder sent as the bearer token in pacts. A verifier replaces it with a
- * real token when it has one; the pact never holds a real token.
+ * real token when it has one; the pact never contains a real token.
  */
 export const placeholderToken = 'contract-test-placeholder-token';

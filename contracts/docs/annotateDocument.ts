@@ -114,7 +114,7 @@ function requestExample(interaction: DocumentedInteraction, endpoint: EndpointCo
       interaction.verification.sentence,
       state,
       `Sent as \`${interaction.request.method} ${interaction.request.path}\` with ${headers || 'no headers'}. Pact expects status ${interaction.response.status}.`,
-      // A linter of the rendered copy flags this example, so the page says why it is invalid.
+      // A linter of the rendered copy flags this example, so the page explains why it is invalid.
       ...(schemaErrors(endpoint.requestSchema, interaction.request.body).length > 0
         ? ['This body breaks the request schema on purpose: the interaction checks that the provider rejects it.']
         : []),

@@ -70,7 +70,7 @@ function textImage(text: string, width: number): string {
 export function makeOffline(html: string): { html: string; replaced: RemoteReference[] } {
   const references = findRemoteReferences(html);
   let result = html;
-  // Longest first, so an address that contains another is replaced whole.
+  // Longest address first, so an address that contains another is replaced whole.
   for (const reference of [...references].sort((left, right) => right.url.length - left.url.length)) {
     result = result.split(reference.url).join(knownStandIns[reference.url] ?? 'data:,');
   }

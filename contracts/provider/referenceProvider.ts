@@ -18,7 +18,7 @@ export interface ReceivedRequest {
 }
 
 /**
- * An answer before it is written. `body` is serialised as JSON unless
+ * A response before it is written. `body` is serialised as JSON unless
  * `rawBody` is set, which lets a fault send text that is not JSON.
  */
 export interface ProviderAnswer {
@@ -38,7 +38,7 @@ export interface ReferenceProviderOptions {
   enforceAuth?: boolean;
   /** Returns 400 to run summaries that break the request schema. On by default. */
   validateRequestBody?: boolean;
-  /** Answers 404 for a script id that does not exist. On by default. */
+  /** Returns 404 for a script id that does not exist. On by default. */
   checkScriptExists?: boolean;
   /**
    * Lets members the request schema does not declare through, while still
@@ -48,7 +48,7 @@ export interface ReferenceProviderOptions {
    */
   acceptUnknownRequestMembers?: boolean;
   /**
-   * Rewrites every answer of the run summary operation before it is sent.
+   * Rewrites every response of the run summary operation before it is sent.
    * The fault catalog uses it to turn the conforming provider into a faulty one.
    */
   transformRunSummaryAnswer?: (answer: ProviderAnswer, request: ReceivedRequest) => ProviderAnswer;

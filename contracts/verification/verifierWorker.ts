@@ -30,7 +30,7 @@ export const verifierModulePath = require.resolve('@pact-foundation/pact/src/dsl
 
 /**
  * The child's program. It takes the path of the Verifier module as its first
- * argument, answers each WorkerRequest on the IPC channel with one
+ * argument, replies to each WorkerRequest on the IPC channel with one
  * WorkerReply, one request at a time, and exits after a request without
  * `keepAlive`. A failed verification rejects with the result JSON as the
  * error message, so that case is still a result, not a crash.

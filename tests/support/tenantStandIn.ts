@@ -35,14 +35,14 @@ export interface TenantStandInOptions {
   createStatus?: number;
   /** Status returned to every DELETE instead of deleting. */
   deleteStatus?: number;
-  /** Never answers runSummary calls until the stand-in closes; `runSummaryHeld` resolves at the first one. */
+  /** Never responds to runSummary calls until the stand-in closes; `runSummaryHeld` resolves at the first one. */
   holdRunSummary?: boolean;
-  /** Answers the first `times` runSummary calls with this status, without Retry-After. */
+  /** Responds to the first `times` runSummary calls with this status, without Retry-After. */
   throttleRunSummary?: { status: 429 | 503; times: number };
   transformRunSummaryAnswer?: ReferenceProviderOptions['transformRunSummaryAnswer'];
 }
 
-/** One request the stand-in received. `authorization` tells which token it carried. */
+/** One request the stand-in received. `authorization` is the token it carried. */
 export interface StandInRequest {
   method: string;
   path: string;
